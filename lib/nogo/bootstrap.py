@@ -1,0 +1,164 @@
+"""How sure is the best threshold? A seeded, vectorised bootstrap over the decision log.
+
+Each replicate resamples the log's rows with replacement. Because resampling only changes how many times
+each row counts, the log is sorted once and every replicate is a row of bootstrap counts over the same
+sorted order: cumulative sums along the rows give every replicate's cost curve at once, in blocks that
+keep memory bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from nogo.costs import DecisionCosts
+from nogo.errors import InputError, as_float_array, check_choice
+from nogo.thresholds import (
+    _ACT,
+    _DEC,
+    _ESC,
+    Policy,
+    _prefix,
+    _search_two,
+    _sort_log,
+    best_threshold,
+    best_two_thresholds,
+)
+
+__all__ = ["BootstrapResult", "bootstrap_policy"]
+
+_BLOCK_CELLS = 4_000_000  # replicates x decisions held in memory at once
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """The best policy on the full log, and the best policy on each bootstrap replicate."""
+
+    estimate: Policy
+    replicates: pd.DataFrame  # t_lo, t_hi, cost_usd, cost_per_decision_usd
+    seed: int
+
+    def summary(self, level: float = 0.9) -> pd.DataFrame:
+        """Percentile intervals at ``level`` for the thresholds and the cost.
+
+        Returns a frame indexed by statistic with ``estimate``, ``low`` and ``high``.
+        """
+        lv = float(as_float_array("level", level)[0])
+        if not 0 < lv < 1:
+            raise InputError(f"level: expected a value strictly between 0 and 1, got {level!r}")
+        q = [(1 - lv) / 2, (1 + lv) / 2]
+        est = self.estimate
+        rows = {
+            "t_hi": est.t_hi,
+            "t_lo": est.t_lo,
+            "cost_per_decision_usd": est.cost_per_decision_usd,
+        }
+        out = pd.DataFrame(
+            {
+                "estimate": rows,
+                "low": {k: self.replicates[k].quantile(q[0]) for k in rows},
+                "high": {k: self.replicates[k].quantile(q[1]) for k in rows},
+            }
+        )
+        out.index.name = "statistic"
+        return out
+
+
+def _resample_counts(rng: np.random.Generator, n_rep: int, n: int) -> np.ndarray:
+    """Bootstrap counts: how often each of n rows is drawn in each of n_rep resamples of size n."""
+    draws = rng.integers(0, n, size=(n_rep, n))
+    flat = (draws + np.arange(n_rep)[:, None] * n).ravel()
+    return np.bincount(flat, minlength=n_rep * n).reshape(n_rep, n).astype(np.float64)
+
+
+def bootstrap_policy(
+    score: npt.ArrayLike,
+    outcome: npt.ArrayLike,
+    costs: DecisionCosts,
+    *,
+    kind: str = "three-way",
+    n_boot: int = 200,
+    seed: int,
+    error_budget: float | None = None,
+) -> BootstrapResult:
+    """Bootstrap the best single-threshold or three-way policy of a decision log.
+
+    Parameters
+    ----------
+    score, outcome, costs
+        The decision log and its per-decision costs.
+    kind
+        ``"single"`` (act at or above the threshold, decline below) or ``"three-way"``.
+    n_boot
+        Number of replicates.
+    seed
+        Seed of the resampling; the same seed gives the same replicates.
+    error_budget
+        Largest allowed share of wrong autonomous actions, applied in every replicate.
+        (Reviewer capacity is not bootstrapped: on a resample it is not a fixed window of rows.)
+
+    Returns
+    -------
+    BootstrapResult
+        ``replicates`` holds each replicate's best ``t_lo``, ``t_hi`` and cost.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> p = rng.uniform(size=2000); y = rng.uniform(size=2000) < p
+    >>> r = bootstrap_policy(p, y, DecisionCosts(false_action_usd=3, missed_usd=1), kind="single",
+    ...                      n_boot=50, seed=1)
+    >>> s = r.summary()
+    >>> bool(s.loc["t_hi", "low"] < 0.75 < s.loc["t_hi", "high"])
+    True
+    """
+    check_choice("kind", kind, ("single", "three-way"))
+    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
+        raise InputError(f"n_boot: expected a positive whole number, got {n_boot!r}")
+    if not isinstance(seed, int | np.integer):
+        raise InputError(f"seed: expected a whole number, got {seed!r}")
+    log = _sort_log(score, outcome, costs)
+    n = log.n
+    budget = None
+    if error_budget is not None:
+        budget = float(as_float_array("error_budget", error_budget, unit_interval=True)[0])
+    if kind == "single":
+        estimate = best_threshold(score, outcome, costs, error_budget=budget)
+        cost = log.cost.copy()
+        cost[:, _ESC] = cost[:, _DEC]  # below the threshold: decline
+    else:
+        estimate = best_two_thresholds(score, outcome, costs, error_budget=budget)
+        cost = log.cost
+    rng = np.random.default_rng(seed)
+    block = max(1, _BLOCK_CELLS // n)
+    parts = []
+    for start in range(0, n_boot, block):
+        w = _resample_counts(rng, min(block, n_boot - start), n)[:, log.order]
+        if kind == "single":
+            gain = _prefix(w * (cost[:, _ACT] - cost[:, _DEC]))
+            total = (w * cost[:, _DEC]).sum(axis=1, keepdims=True) + gain
+            ok = np.broadcast_to(log.valid, total.shape)
+            if budget is not None:
+                ok = ok & (_prefix(w * log.wrong) <= budget * n + 1e-9)
+            total = np.where(ok, total, np.inf)
+            i = np.argmin(total, axis=1)
+            j = i
+            best = total[np.arange(len(i)), i]
+        else:
+            i, j, best = _search_two(
+                cost,
+                log.wrong,
+                log.valid,
+                max_escalations=None,
+                max_wrong_actions=None if budget is None else budget * n,
+                weights=w,
+            )
+        t_hi = log.threshold_at(i)
+        t_lo = np.where(j > i, log.threshold_at(j), t_hi)
+        parts.append(pd.DataFrame({"t_lo": t_lo, "t_hi": t_hi, "cost_usd": best}))
+    reps = pd.concat(parts, ignore_index=True)
+    reps["cost_per_decision_usd"] = reps["cost_usd"] / n
+    return BootstrapResult(estimate=estimate, replicates=reps, seed=int(seed))

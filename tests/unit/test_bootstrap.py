@@ -1,0 +1,73 @@
+"""Bootstrap: reproducible, consistent with a plain loop over resamples, covering the truth."""
+
+from __future__ import annotations
+
+import nogo
+import numpy as np
+import pytest
+from nogo import DecisionCosts, InputError
+
+COSTS = DecisionCosts(false_action_usd=60, missed_usd=20, escalate_usd=4)
+
+
+def _log(n, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=n)
+    return p, rng.uniform(size=n) < p
+
+
+def test_same_seed_same_replicates_and_different_seed_different():
+    p, y = _log(3000, 1)
+    a = nogo.bootstrap_policy(p, y, COSTS, n_boot=30, seed=7)
+    b = nogo.bootstrap_policy(p, y, COSTS, n_boot=30, seed=7)
+    c = nogo.bootstrap_policy(p, y, COSTS, n_boot=30, seed=8)
+    assert a.replicates.equals(b.replicates)
+    assert not a.replicates.equals(c.replicates)
+
+
+@pytest.mark.parametrize("kind", ["single", "three-way"])
+def test_vectorised_replicates_equal_a_loop_over_explicit_resamples(kind, monkeypatch):
+    """Replicate r must be the best policy of the r-th resample, computed from scratch."""
+    p, y = _log(400, 2)
+    p = np.round(p, 2)  # ties exercise the distinct-threshold logic
+    monkeypatch.setattr(nogo.bootstrap, "_BLOCK_CELLS", 400 * 7)  # several blocks
+    result = nogo.bootstrap_policy(p, y, COSTS, kind=kind, n_boot=20, seed=3)
+    rng = np.random.default_rng(3)
+    for start in range(0, 20, 7):
+        size = min(7, 20 - start)
+        draws = rng.integers(0, 400, size=(size, 400))
+        for r in range(size):
+            idx = draws[r]
+            fn = nogo.best_threshold if kind == "single" else nogo.best_two_thresholds
+            expected = fn(p[idx], y[idx], COSTS)
+            got = result.replicates.iloc[start + r]
+            assert got["cost_usd"] == pytest.approx(expected.cost_usd)
+            assert got["t_hi"] == expected.t_hi
+            assert got["t_lo"] == expected.t_lo
+
+
+def test_interval_covers_the_analytic_cut():
+    p, y = _log(20_000, 4)
+    lo, hi = nogo.three_way_cuts(COSTS)
+    s = nogo.bootstrap_policy(p, y, COSTS, n_boot=100, seed=5).summary(0.95)
+    assert s.loc["t_hi", "low"] <= hi <= s.loc["t_hi", "high"]
+    assert s.loc["t_lo", "low"] <= lo <= s.loc["t_lo", "high"]
+    assert s.loc["t_hi", "high"] - s.loc["t_hi", "low"] < 0.1
+
+
+def test_error_budget_holds_in_every_replicate():
+    p, y = _log(2000, 6)
+    r = nogo.bootstrap_policy(p, y, COSTS, kind="single", n_boot=40, seed=1, error_budget=0.01)
+    assert r.estimate.error_rate <= 0.01
+    unconstrained = nogo.bootstrap_policy(p, y, COSTS, kind="single", n_boot=40, seed=1)
+    assert (r.replicates["t_hi"] >= unconstrained.replicates["t_hi"]).all()
+
+
+def test_bad_bootstrap_options():
+    p, y = _log(50, 7)
+    with pytest.raises(InputError, match=r"kind: expected one of 'single', 'three-way', got 'double'"):
+        nogo.bootstrap_policy(p, y, COSTS, kind="double", seed=1)
+    with pytest.raises(InputError, match=r"n_boot: expected a positive whole number, got 0"):
+        nogo.bootstrap_policy(p, y, COSTS, n_boot=0, seed=1)
+    with pytest.raises(InputError, match=r"seed: expected a whole number, got 1.5"):
+        nogo.bootstrap_policy(p, y, COSTS, seed=1.5)
