@@ -24,8 +24,9 @@ import argparse
 import time
 from collections.abc import Callable
 
-import nogo
 import numpy as np
+
+import nogo
 
 
 def _best_of(fn: Callable[[], object], repeat: int) -> float:

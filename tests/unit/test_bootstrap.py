@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import nogo
 import numpy as np
 import pytest
+
+import nogo
 from nogo import DecisionCosts, InputError
 
 COSTS = DecisionCosts(false_action_usd=60, missed_usd=20, escalate_usd=4)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import nogo
 import numpy as np
 import pytest
+
+import nogo
 from nogo import CostComponent, CostModel, DecisionCosts
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import nogo
 import numpy as np
 import pytest
+
+import nogo
 from nogo import CostComponent, CostModel, DecisionCosts, InputError
 
 COSTS = DecisionCosts(false_action_usd=9, missed_usd=1, escalate_usd=0.5)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import nogo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nogo import InputError
 from scipy.stats import binomtest
+
+import nogo
+from nogo import InputError
 
 METHOD = {"wilson": "wilson", "clopper-pearson": "exact"}
 

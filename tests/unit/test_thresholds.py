@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-import nogo
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import nogo
 from nogo import DecisionCosts
 
 _CODE = {"act": 0, "escalate": 1, "decline": 2}
