@@ -106,17 +106,17 @@ def as_outcome_array(name: str, values: npt.ArrayLike) -> np.ndarray:
         raise InputError(f"{name}: expected at least one value, got an empty array")
     if arr.dtype == bool:
         return arr
-    try:
-        num = arr.astype(np.float64)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{name}: expected 0/1 or True/False outcomes, found {arr[0].item()!r} at row 0"
-        ) from None
-    bad = ~((num == 0) | (num == 1))
+    if arr.dtype.kind in "iuf":
+        bad = ~((arr == 0) | (arr == 1))
+    else:  # strings, objects, missing values: compare element-wise, no conversion
+        import pandas as pd
+
+        bad = ~pd.Series(arr, dtype=object).isin([0, 1]).to_numpy()
     if bad.any():
         i = _first_bad(bad)
-        raise InputError(f"{name}: expected 0/1 or True/False outcomes, found {arr[i].item()!r} at row {i}")
-    return num == 1
+        value = arr[i].item() if hasattr(arr[i], "item") else arr[i]
+        raise InputError(f"{name}: expected 0/1 or True/False outcomes, found {value!r} at row {i}")
+    return arr.astype(np.float64) == 1
 
 
 def check_same_length(arrays: Mapping[str, np.ndarray]) -> int:
