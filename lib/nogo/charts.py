@@ -19,8 +19,13 @@ from nogo.thresholds import Policy, three_way_cuts
 
 __all__ = [
     "ACTION_COLOURS",
+    "LEVEL_COLOURS",
     "cost_curve",
+    "fan_chart",
+    "impact_grid_chart",
+    "queue_wait",
     "reliability_diagram",
+    "selection_rates_chart",
     "setup",
     "three_way_regions",
     "tornado",
@@ -28,6 +33,13 @@ __all__ = [
 
 ACTION_COLOURS: dict[str, str] = {"act": "#2a9d8f", "escalate": "#e9c46a", "decline": "#8d99ae"}
 """One colour per action, used by every chart."""
+LEVEL_COLOURS: dict[str, str] = {
+    "draft": "#e76f51",
+    "approval": "#f4a261",
+    "constrained execution": "#2a9d8f",
+    "expanded scope": "#264653",
+}
+"""One colour per autonomy level (riskier autonomy, darker green; a person in the loop, warm)."""
 _HIGHLIGHT = "#e76f51"  # the naive policy and anything the reader should distrust
 _OPTIMAL = "#264653"
 _MAX_POINTS = 400
@@ -247,3 +259,192 @@ def tornado(sensitivity: pd.DataFrame, *, title: str = "Which cost assumption mo
             .encode(x="base_cost_usd:Q")
         )
     return alt.layer(*layers).properties(title=title)
+
+
+def queue_wait(
+    metrics: pd.DataFrame,
+    *,
+    sla_minutes: float | None = None,
+    title: str = "How long does an escalation wait?",
+) -> alt.Chart:
+    """Mean wait against reviewer headcount, the unstable headcounts marked, the SLA as a rule.
+
+    Parameters
+    ----------
+    metrics
+        The frame of :func:`nogo.queue_metrics` or :func:`nogo.staffing_costs` (``reviewers``,
+        ``mean_wait_minutes``, ``p_wait``, ``utilisation``), one row per headcount.
+    sla_minutes
+        Draws the service level as a horizontal rule.
+    """
+    _require(metrics, "metrics", ("reviewers", "mean_wait_minutes", "p_wait", "utilisation"))
+    data = metrics[["reviewers", "mean_wait_minutes", "p_wait", "utilisation"]].copy()
+    data["stable"] = np.isfinite(data["mean_wait_minutes"].to_numpy())
+    data["mean_wait_minutes"] = data["mean_wait_minutes"].where(data["stable"])
+    x = alt.X("reviewers:Q", title="reviewers on shift", axis=alt.Axis(tickMinStep=1))
+    line = (
+        alt.Chart(data[data["stable"]])
+        .mark_line(point=True, color=_OPTIMAL)
+        .encode(
+            x=x,
+            y=alt.Y("mean_wait_minutes:Q", title="mean wait per escalation (minutes)"),
+            tooltip=[
+                "reviewers:Q",
+                alt.Tooltip("mean_wait_minutes:Q", format=".2f"),
+                alt.Tooltip("p_wait:Q", format=".1%", title="share that waits"),
+                alt.Tooltip("utilisation:Q", format=".0%"),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [line]
+    unstable = data[~data["stable"]]
+    if len(unstable):
+        layers.append(
+            alt.Chart(unstable)
+            .mark_rule(color=_HIGHLIGHT, strokeWidth=3, opacity=0.5)
+            .encode(x=x, tooltip=[alt.Tooltip("reviewers:Q", title="unstable: queue grows without end")])
+        )
+    if sla_minutes is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"sla_minutes": [float(sla_minutes)]}))
+            .mark_rule(color=_HIGHLIGHT, strokeDash=[4, 3])
+            .encode(y="sla_minutes:Q")
+        )
+    return alt.layer(*layers).properties(title=title)
+
+
+def impact_grid_chart(
+    grid: pd.DataFrame,
+    *,
+    frequency_cut_per_day: float,
+    severity_cut_usd: float,
+    title: str = "Autonomy Impact Grid",
+) -> alt.Chart:
+    """Each action type by frequency and consequence severity (log scales), coloured by recommended level.
+
+    Parameters
+    ----------
+    grid
+        The frame of :func:`nogo.impact_grid` or :func:`nogo.place_in_grid`.
+    frequency_cut_per_day, severity_cut_usd
+        The cuts that split the quadrants, drawn as rules.
+    """
+    _require(
+        grid, "grid", ("action_type", "decisions_per_day", "severity_usd", "quadrant", "recommended_level")
+    )
+    data = grid[["action_type", "decisions_per_day", "severity_usd", "quadrant", "recommended_level"]]
+    levels = list(LEVEL_COLOURS)
+    colour = alt.Color(
+        "recommended_level:N",
+        scale=alt.Scale(domain=levels, range=[LEVEL_COLOURS[k] for k in levels]),
+        title="recommended level",
+        legend=alt.Legend(orient="bottom"),
+    )
+    x = alt.X("decisions_per_day:Q", scale=alt.Scale(type="log", padding=40), title="decisions per day (log)")
+    y = alt.Y("severity_usd:Q", scale=alt.Scale(type="log"), title="cost of one wrong action, USD (log)")
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=140)
+        .encode(x=x, y=y, color=colour, tooltip=["action_type:N", "quadrant:N", "recommended_level:N"])
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=9, fontSize=11).encode(x=x, y=y, text="action_type:N")
+    v = (
+        alt.Chart(pd.DataFrame({"cut": [float(frequency_cut_per_day)]}))
+        .mark_rule(color="#999", strokeDash=[4, 3])
+        .encode(x="cut:Q")
+    )
+    h = (
+        alt.Chart(pd.DataFrame({"cut": [float(severity_cut_usd)]}))
+        .mark_rule(color="#999", strokeDash=[4, 3])
+        .encode(y="cut:Q")
+    )
+    return alt.layer(v, h, points, labels).properties(title=title)
+
+
+def fan_chart(
+    fan: pd.DataFrame,
+    *,
+    value_title: str,
+    horizons: tuple[int, ...] = (30, 60, 90),
+    title: str = "Where does it go in 30, 60, 90 days?",
+) -> alt.Chart:
+    """Median path with 50% and 90% bands over time, the 30/60/90-day horizons marked.
+
+    Parameters
+    ----------
+    fan
+        The frame of :func:`nogo.fan` (``day``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``).
+    value_title
+        Axis title for the projected quantity, with its unit.
+    horizons
+        Days to mark with a rule (only those within the frame's range are drawn).
+    """
+    _require(fan, "fan", ("day", "q05", "q25", "q50", "q75", "q95"))
+    data = fan[["day", "q05", "q25", "q50", "q75", "q95"]]
+    x = alt.X("day:Q", title="day")
+    outer = (
+        alt.Chart(data)
+        .mark_area(opacity=0.2, color=_OPTIMAL)
+        .encode(x=x, y=alt.Y("q05:Q", title=value_title), y2="q95:Q")
+    )
+    inner = alt.Chart(data).mark_area(opacity=0.35, color=_OPTIMAL).encode(x=x, y="q25:Q", y2="q75:Q")
+    median = (
+        alt.Chart(data)
+        .mark_line(color=_OPTIMAL)
+        .encode(x=x, y="q50:Q", tooltip=["day:Q", alt.Tooltip("q50:Q", format=",.2f", title="median")])
+    )
+    layers: list[alt.Chart] = [outer, inner, median]
+    marks = [h for h in horizons if data["day"].min() <= h <= data["day"].max()]
+    if marks:
+        layers.append(
+            alt.Chart(pd.DataFrame({"day": marks}))
+            .mark_rule(color="#999", strokeDash=[4, 3])
+            .encode(x="day:Q", tooltip=["day:Q"])
+        )
+    return alt.layer(*layers).properties(title=title)
+
+
+def selection_rates_chart(
+    rates: pd.DataFrame,
+    *,
+    min_ratio: float = 0.8,
+    title: str = "Selection rate by group, against the four-fifths line",
+) -> alt.Chart:
+    """Selection rate per group, coloured by whether it passes, with the four-fifths line drawn.
+
+    The line sits at ``min_ratio`` times the highest group's rate: a group whose bar ends below it
+    fails the four-fifths rule of thumb.
+
+    Parameters
+    ----------
+    rates
+        The frame of :func:`nogo.selection_rates` (``group``, ``selection_rate``, ``impact_ratio``,
+        ``passes_four_fifths``).
+    """
+    _require(rates, "rates", ("group", "selection_rate", "impact_ratio", "passes_four_fifths"))
+    data = rates[["group", "selection_rate", "impact_ratio", "passes_four_fifths"]].copy()
+    data["group"] = data["group"].astype(str)
+    data["verdict"] = np.where(data["passes_four_fifths"].fillna(False).astype(bool), "passes", "fails")
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("selection_rate:Q", title="selection rate", axis=alt.Axis(format="%")),
+            y=alt.Y("group:N", title=None, sort="-x"),
+            color=alt.Color(
+                "verdict:N", scale=alt.Scale(domain=["passes", "fails"], range=[_OPTIMAL, _HIGHLIGHT])
+            ),
+            tooltip=[
+                "group:N",
+                alt.Tooltip("selection_rate:Q", format=".1%"),
+                alt.Tooltip("impact_ratio:Q", format=".2f"),
+            ],
+        )
+    )
+    line_at = float(min_ratio) * float(data["selection_rate"].max())
+    rule = (
+        alt.Chart(pd.DataFrame({"four_fifths_line": [line_at]}))
+        .mark_rule(color="#333", strokeDash=[4, 3])
+        .encode(x="four_fifths_line:Q")
+    )
+    return alt.layer(bars, rule).properties(title=title)

@@ -122,3 +122,58 @@ def test_chart_inputs_are_checked():
         charts.reliability_diagram({"mean_p": [0.5]})
     with pytest.raises(InputError, match=r"renderer: expected one of 'svg', 'html', got 'default'"):
         charts.setup("default")
+
+
+def test_queue_wait_drops_unstable_headcounts_from_the_line_and_marks_them():
+    metrics = nogo.queue_metrics(100, 3, list(range(3, 12)), sla_minutes=1)  # 5 erlangs offered
+    spec = charts.queue_wait(metrics, sla_minutes=1).to_dict()
+    line, unstable, sla = spec["layer"]
+    assert [r["reviewers"] for r in _data(spec, line)] == list(range(6, 12))
+    assert [r["reviewers"] for r in _data(spec, unstable)] == [3, 4, 5]
+    assert _data(spec, sla) == [{"sla_minutes": 1.0}]
+    waits = [r["mean_wait_minutes"] for r in _data(spec, line)]
+    assert waits == sorted(waits, reverse=True)  # more reviewers, shorter waits
+    json.dumps(spec)  # no inf left in the spec
+
+
+def test_impact_grid_chart_places_action_types_on_log_axes_with_the_cuts():
+    grid = nogo.place_in_grid(
+        ["reschedule", "refund < $50", "reprice SKU", "close account"],
+        [400, 120, 900, 2],
+        [5, 40, 2_000_000, 20_000],
+        frequency_cut_per_day=50,
+        severity_cut_usd=1000,
+    )
+    spec = charts.impact_grid_chart(grid, frequency_cut_per_day=50, severity_cut_usd=1000).to_dict()
+    v, h, points, labels = spec["layer"]
+    assert _data(spec, v) == [{"cut": 50.0}] and _data(spec, h) == [{"cut": 1000.0}]
+    assert points["encoding"]["x"]["scale"]["type"] == "log"
+    assert points["encoding"]["y"]["scale"]["type"] == "log"
+    levels = {r["action_type"]: r["recommended_level"] for r in _data(spec, points)}
+    assert levels["reschedule"] == "constrained execution"
+    assert levels["reprice SKU"] == "approval"
+    assert levels["close account"] == "draft"
+    assert points["encoding"]["color"]["scale"]["domain"] == list(charts.LEVEL_COLOURS)
+    assert labels["mark"]["type"] == "text"
+
+
+def test_fan_chart_has_two_bands_a_median_and_the_horizons():
+    paths = nogo.repricing_loop(100, 0.99, 1.02, 90, noise_sd=0.02, n_paths=200, seed=1)
+    fan = nogo.fan(paths, "price_a_usd")
+    spec = charts.fan_chart(fan, value_title="price (USD)").to_dict()
+    outer, inner, median, rules = spec["layer"]
+    assert (outer["encoding"]["y"]["field"], outer["encoding"]["y2"]["field"]) == ("q05", "q95")
+    assert (inner["encoding"]["y"]["field"], inner["encoding"]["y2"]["field"]) == ("q25", "q75")
+    assert median["encoding"]["y"]["field"] == "q50"
+    assert [r["day"] for r in _data(spec, rules)] == [30, 60, 90]
+    short = charts.fan_chart(fan[fan["day"] <= 45], value_title="price (USD)").to_dict()
+    assert [r["day"] for r in _data(short, short["layer"][3])] == [30]
+
+
+def test_selection_rates_chart_draws_the_four_fifths_line_at_four_fifths_of_the_top_rate():
+    rates = nogo.selection_rates(["men"] * 100 + ["women"] * 100, [1] * 40 + [0] * 60 + [1] * 25 + [0] * 75)
+    spec = charts.selection_rates_chart(rates).to_dict()
+    bars, rule = spec["layer"]
+    assert _data(spec, rule) == [{"four_fifths_line": pytest.approx(0.8 * 0.40)}]
+    verdicts = {r["group"]: r["verdict"] for r in _data(spec, bars)}
+    assert verdicts == {"men": "passes", "women": "fails"}  # 0.25 / 0.40 = 0.625 < 0.8
