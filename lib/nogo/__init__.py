@@ -60,6 +60,15 @@ from nogo.calibration import (
     fit_calibrator,
     reliability_table,
 )
+from nogo.casefile import (
+    MODELS,
+    RUBRIC_DIMENSIONS,
+    CaseFile,
+    CaseFileError,
+    load_case,
+    load_casebook,
+)
+from nogo.catalogue import case_index, case_table
 from nogo.contract import (
     MAX_METRICS,
     MAX_PAGE_CHARS,
@@ -80,6 +89,7 @@ from nogo.costs import (
     CostModel,
     DecisionCosts,
 )
+from nogo.datasets import check_snapshots, load_dataset, write_snapshots
 from nogo.drift import (
     degradation,
     self_training_loop,
@@ -150,10 +160,12 @@ from nogo.metrics import (
     sample_size_two_proportions,
     simulate_quiet_failure,
 )
+from nogo.notebooks import Project
 from nogo.stats import (
     proportion_interval,
     proportion_upper_bound,
 )
+from nogo.synthetic import example_log
 from nogo.thresholds import (
     Policy,
     best_threshold,
@@ -179,8 +191,10 @@ __all__ = [
     "MAX_METRICS",
     "MAX_PAGE_CHARS",
     "METRIC_GROUPS",
+    "MODELS",
     "OUTCOMES",
     "QUADRANT_LEVELS",
+    "RUBRIC_DIMENSIONS",
     "SIMULATED_RATES",
     "VERDICTS",
     "AgentImpactContract",
@@ -189,6 +203,8 @@ __all__ = [
     "BootstrapResult",
     "BreakEven",
     "Calibrator",
+    "CaseFile",
+    "CaseFileError",
     "ContractError",
     "CostComponent",
     "CostModel",
@@ -207,6 +223,7 @@ __all__ = [
     "NogoError",
     "OfferMarket",
     "Policy",
+    "Project",
     "PromotionGate",
     "Rollback",
     "Rule",
@@ -224,9 +241,12 @@ __all__ = [
     "bootstrap_policy",
     "break_even_automation_share",
     "calibrate_out_of_fold",
+    "case_index",
+    "case_table",
     "catch_rate",
     "charts",
     "check_promotion_gate",
+    "check_snapshots",
     "classic_cut",
     "compare_policies",
     "cost_per_decision_usd",
@@ -236,6 +256,7 @@ __all__ = [
     "equal_opportunity_gap",
     "erlang_c",
     "evaluate_kill_switches",
+    "example_log",
     "expected_calibration_error",
     "fan",
     "fatigued_miss_rate",
@@ -248,6 +269,9 @@ __all__ = [
     "inventory_projection",
     "kill_switch_trace",
     "late_share",
+    "load_case",
+    "load_casebook",
+    "load_dataset",
     "minimum_detectable_effect",
     "naive_policy",
     "offer_summary",
@@ -274,4 +298,5 @@ __all__ = [
     "three_way_cuts",
     "threshold_by_group",
     "unit_economics",
+    "write_snapshots",
 ]

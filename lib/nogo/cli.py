@@ -1,0 +1,271 @@
+"""The ``nogo`` command: list, check, run, vary, build and open the casebook.
+
+Every command takes ``--help``. It works from the project folder (or below it), or anywhere with
+``NOGO_ROOT`` set to the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from nogo.errors import InputError, NogoError
+from nogo.notebooks import NotebookResult, Project, run_many
+
+__all__ = ["main"]
+
+
+def _project() -> Project:
+    try:
+        return Project.find()
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nogo")
+def main() -> None:
+    """No-Go: an executable casebook of AI-agent failures for product managers."""
+
+
+@main.command("list")
+def list_cases() -> None:
+    """The cases, with domain, models used and status."""
+    from nogo.catalogue import case_table
+
+    try:
+        table = case_table(_project())
+    except NogoError as exc:
+        raise _fail(exc) from None
+    if table.empty:
+        click.echo("No cases yet: copy casebook/_template.yaml to start one (README: Add a case).")
+        return
+    click.echo(table[["case", "domain", "status", "models"]].to_string(index=False))
+
+
+@main.command()
+def check() -> None:
+    """Check the whole casebook; list every problem and exit non-zero if there is any.
+
+    Every case file validates; every case has its notebook and its data; every notebook has a case
+    file (or is one of the extra notebooks) and a cell tagged `parameters`; the data manifests match;
+    the README's case table matches the case files.
+    """
+    from nogo.catalogue import problems
+
+    found = problems(_project())
+    for p in found:
+        click.echo(f"- {p}")
+    if found:
+        raise click.ClickException(f"{len(found)} problem(s) in the casebook")
+    click.echo("casebook ok")
+
+
+def _parse_parameters(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {name: yaml.safe_load(value) for name, value in pairs}
+
+
+def _check_notebook_parameters(project: Project, name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Known names only: a case checks against its case file, another notebook against its cell."""
+    if (project.casebook / f"{name}.yaml").exists():
+        return project.case(name).check_parameters(values)
+    import papermill as pm
+
+    known = pm.inspect_notebook(str(project.notebooks / f"{name}.ipynb"))
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise InputError(
+            f"{name}: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known) or 'none'}"
+        )
+    return values
+
+
+def _report(results: list[NotebookResult]) -> None:
+    width = max(len(r.name) for r in results)
+    click.echo("\n" + f"{'notebook':<{width}}  status  seconds  detail")
+    for r in results:
+        status = "ok" if r.ok else "FAILED"
+        detail = str(r.output) if r.ok else (f"cell {r.cell}: " if r.cell is not None else "") + r.error
+        click.echo(f"{r.name:<{width}}  {status:<6}  {r.seconds:7.1f}  {detail}")
+    failed = [r for r in results if not r.ok]
+    click.echo(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
+
+
+def _execute(project: Project, names: list[str], params: dict[str, dict], out: Path, jobs: int) -> bool:
+    from tqdm import tqdm
+
+    work = [(project.notebooks / f"{n}.ipynb", out / f"{n}.ipynb", params.get(n, {})) for n in names]
+    with tqdm(total=len(work), desc="notebooks", unit="nb", file=sys.stderr) as bar:
+        results = run_many(work, workers=jobs, cwd=project.notebooks, on_done=lambda r: bar.update())
+    _report(results)
+    return all(r.ok for r in results)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "-p",
+    "--parameter",
+    "pairs",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Set a parameter (VALUE is read as YAML: 5000, 0.3, true, text). Repeatable.",
+)
+@click.option("--jobs", "-j", default=1, show_default=True, help="Notebooks to run at once.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the executed notebooks [default: build/run].",
+)
+def run(names: tuple[str, ...], pairs: tuple[tuple[str, str], ...], jobs: int, out: Path | None) -> None:
+    """Execute notebooks with papermill (all of them when NAMES is empty).
+
+    A failing notebook is reported with its name, cell and error; the others still run; the exit code
+    is non-zero if any failed. Unknown parameter names are an error.
+    """
+    project = _project()
+    names = list(names) or project.notebook_names()
+    values = _parse_parameters(pairs)
+    try:
+        for n in names:
+            if not (project.notebooks / f"{n}.ipynb").exists():
+                raise InputError(
+                    f"{n}: no notebook notebooks/{n}.ipynb; known: {', '.join(project.notebook_names())}"
+                )
+        params = {n: _check_notebook_parameters(project, n, values) for n in names}
+    except NogoError as exc:
+        raise _fail(exc) from None
+    params = {n: {k: v for k, v in values.items()} for n in params}  # pass only what the user set
+    if not _execute(project, names, params, out or project.root / "build" / "run", jobs):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("case_id")
+@click.option("--seed", type=int, required=True, help="The variant's seed: the same seed, the same variant.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the executed notebook [default: build/variants].",
+)
+def variant(case_id: str, seed: int, out: Path | None) -> None:
+    """Draw a parameter set from the case's variant ranges and execute it."""
+    project = _project()
+    try:
+        values = project.case(case_id).variant(seed)
+    except NogoError as exc:
+        raise _fail(exc) from None
+    click.echo(f"{case_id} variant {seed}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    folder = out or project.root / "build" / "variants"
+    work_name = f"{case_id}-seed{seed}"
+    from nogo.notebooks import execute
+
+    result = execute(
+        project.notebooks / f"{case_id}.ipynb", folder / f"{work_name}.ipynb", values, cwd=project.notebooks
+    )
+    _report([result])
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the static casebook [default: build/site].",
+)
+@click.option("--jobs", "-j", default=2, show_default=True, help="Notebooks to run at once.")
+def build(out: Path | None, jobs: int) -> None:
+    """Execute every notebook and write a static HTML casebook (open index.html; no server, no network)."""
+    from nogo.site import build_site
+
+    project = _project()
+    folder = out or project.root / "build" / "site"
+    with tempfile.TemporaryDirectory() as tmp:
+        if not _execute(project, project.notebook_names(), {}, Path(tmp), jobs):
+            raise SystemExit(1)
+        index = build_site(project, Path(tmp), folder)
+    click.echo(f"static casebook: {index}")
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--jobs", "-j", default=2, show_default=True, help="Notebooks to run at once.")
+def refresh(names: tuple[str, ...], jobs: int) -> None:
+    """Re-execute notebooks in place at their defaults, so committed outputs are regenerated the same way."""
+    project = _project()
+    names = list(names) or project.notebook_names()
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = _execute(project, names, {}, Path(tmp), jobs)
+        if not ok:
+            raise SystemExit(1)
+        for n in names:
+            shutil.copyfile(Path(tmp) / f"{n}.ipynb", project.notebooks / f"{n}.ipynb")
+    click.echo(f"refreshed {len(names)} notebook(s) in {project.notebooks}")
+
+
+@main.command()
+@click.argument("case_ids", nargs=-1)
+def data(case_ids: tuple[str, ...]) -> None:
+    """Write the data snapshots and manifest of each case (all cases when none is named)."""
+    from nogo.datasets import write_snapshots
+
+    project = _project()
+    try:
+        cases = [project.case(c) for c in case_ids] if case_ids else project.cases()
+        for case in cases:
+            if case.data:
+                click.echo(f"wrote {write_snapshots(case, project.data)}")
+    except NogoError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Only say whether the README's table is current.")
+def index(check_only: bool) -> None:
+    """Write the README's case table from the case files."""
+    from nogo.catalogue import readme_table_problems, write_readme_table
+
+    project = _project()
+    if check_only:
+        found = readme_table_problems(project)
+        if found:
+            raise click.ClickException(found[0])
+        click.echo("README case table is current")
+        return
+    write_readme_table(project)
+    click.echo(f"wrote the case table in {project.root / 'README.md'}")
+
+
+@main.command()
+@click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
+def lab(lab_args: tuple[str, ...]) -> None:
+    """Open JupyterLab on the start-here notebook (extra arguments go to JupyterLab)."""
+    project = _project()
+    first = "start-here.ipynb" if (project.notebooks / "start-here.ipynb").exists() else ""
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={project.notebooks}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    if first:
+        cmd.append(f"--LabApp.default_url=/lab/tree/{first}")
+    raise SystemExit(subprocess.call([*cmd, *lab_args]))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

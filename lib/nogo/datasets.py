@@ -1,0 +1,156 @@
+"""Generated datasets: seeded snapshots in ``data/<case-id>/`` with a manifest, and checks against it.
+
+A case file's ``data`` entries name a generator in ``nogo`` and its parameters. :func:`write_snapshots`
+calls each generator at the case's default parameters and writes ``data/<case-id>/<name>.csv`` plus
+``manifest.json`` (generator, parameters, seed, rows, sha256 per file). :func:`check_snapshots`
+regenerates every file in memory and compares hashes, naming any file that differs. A notebook calls
+:func:`load_dataset`: the snapshot at the defaults, or a fresh generation for a variant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nogo.casefile import CaseFile, Dataset
+from nogo.errors import InputError
+
+__all__ = ["check_snapshots", "generate", "load_dataset", "resolve_parameters", "write_snapshots"]
+
+MANIFEST = "manifest.json"
+
+
+def resolve_parameters(dataset: Dataset, values: dict[str, Any]) -> dict[str, Any]:
+    """The generator's keyword arguments, with each ``${name}`` replaced by the notebook parameter."""
+    out = {}
+    for key, value in dataset.parameters.items():
+        ref = re.fullmatch(r"\$\{([a-z][a-z0-9_]*)\}", value) if isinstance(value, str) else None
+        out[key] = values[ref.group(1)] if ref else value
+    return out
+
+
+def _generator(dataset: Dataset):
+    module_name, func_name = dataset.generator.split(":")
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, func_name)
+    except (ImportError, AttributeError):
+        raise InputError(f"data {dataset.name!r}: generator {dataset.generator!r} does not exist") from None
+
+
+def generate(case: CaseFile, name: str, values: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Generate dataset ``name`` of ``case`` for the parameter set ``values`` (defaults when None)."""
+    dataset = _dataset(case, name)
+    params = resolve_parameters(dataset, case.check_parameters(values or {}))
+    frame = _generator(dataset)(**params)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"data {name!r}: generator {dataset.generator} returned {type(frame).__name__}, "
+            "expected a DataFrame"
+        )
+    return frame
+
+
+def _dataset(case: CaseFile, name: str) -> Dataset:
+    for d in case.data:
+        if d.name == name:
+            return d
+    known = ", ".join(d.name for d in case.data) or "none"
+    raise InputError(f"{case.id}: no dataset {name!r}; known: {known}")
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _entry(case: CaseFile, dataset: Dataset) -> tuple[dict[str, Any], bytes]:
+    frame = generate(case, dataset.name)
+    data = _csv_bytes(frame)
+    params = resolve_parameters(dataset, case.defaults())
+    return {
+        "name": dataset.name,
+        "file": f"{dataset.name}.csv",
+        "generator": dataset.generator,
+        "parameters": params,
+        "seed": params.get("seed"),
+        "rows": len(frame),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }, data
+
+
+def write_snapshots(case: CaseFile, root: str | Path = "data") -> Path:
+    """Write every dataset of ``case`` at its defaults, and the manifest; return the folder."""
+    folder = Path(root) / case.id
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for dataset in case.data:
+        entry, data = _entry(case, dataset)
+        (folder / entry["file"]).write_bytes(data)
+        entries.append(entry)
+    manifest = {"case_id": case.id, "files": entries}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return folder
+
+
+def check_snapshots(case: CaseFile, root: str | Path = "data") -> list[str]:
+    """Regenerate each dataset and compare with the manifest and the file on disk; list the problems."""
+    folder = Path(root) / case.id
+    if not case.data:
+        return []
+    path = folder / MANIFEST
+    if not path.exists():
+        return [f"{path}: missing (run `nogo data {case.id}` to write the snapshots)"]
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        recorded = {e["name"]: e for e in manifest["files"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"{path}: not a valid manifest ({exc})"]
+    problems = []
+    for dataset in case.data:
+        file = folder / f"{dataset.name}.csv"
+        if dataset.name not in recorded:
+            problems.append(f"{path}: no entry for dataset {dataset.name!r}")
+            continue
+        entry, _ = _entry(case, dataset)
+        if entry["sha256"] != recorded[dataset.name].get("sha256"):
+            problems.append(f"{file}: the generator no longer reproduces the manifest's sha256")
+        if not file.exists():
+            problems.append(f"{file}: missing")
+        elif hashlib.sha256(file.read_bytes()).hexdigest() != recorded[dataset.name].get("sha256"):
+            problems.append(f"{file}: contents differ from the manifest's sha256")
+    for extra in sorted(set(recorded) - {d.name for d in case.data}):
+        problems.append(f"{path}: entry {extra!r} is not a dataset of the case file")
+    return problems
+
+
+def load_dataset(
+    case: CaseFile, name: str, values: dict[str, Any] | None = None, *, root: str | Path = "data"
+) -> pd.DataFrame:
+    """Dataset ``name`` for the parameter set ``values``: the snapshot when it matches, else generated.
+
+    The snapshot is used only when the resolved generator parameters equal the manifest's; any variant
+    that changes them regenerates the data, so a variant never reads stale numbers.
+    """
+    dataset = _dataset(case, name)
+    params = resolve_parameters(dataset, case.check_parameters(values or {}))
+    folder = Path(root) / case.id
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        entry = next(e for e in manifest["files"] if e["name"] == name)
+    except (OSError, ValueError, KeyError, StopIteration):
+        entry = None
+    if entry is not None and entry.get("parameters") == json.loads(json.dumps(params)):
+        data = (folder / entry["file"]).read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise InputError(f"{folder / entry['file']}: contents differ from the manifest's sha256")
+        return pd.read_csv(io.BytesIO(data))
+    return generate(case, name, values)
