@@ -90,6 +90,7 @@ from nogo.costs import (
     DecisionCosts,
 )
 from nogo.datasets import check_snapshots, load_dataset, write_snapshots
+from nogo.display import notebook_setup
 from nogo.drift import (
     degradation,
     self_training_loop,
@@ -274,6 +275,7 @@ __all__ = [
     "load_dataset",
     "minimum_detectable_effect",
     "naive_policy",
+    "notebook_setup",
     "offer_summary",
     "offer_sweep",
     "optimal_action",

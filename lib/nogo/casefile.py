@@ -416,8 +416,10 @@ def load_case(path: str | Path) -> CaseFile:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise CaseFileError(name, "", line, f"not valid YAML: {exc.problem}") from None
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
+        line = mark.line + 1 if mark else None
+        context = f" ({exc.context})" if exc.context else ""
+        raise CaseFileError(name, "", line, f"not valid YAML: {exc.problem}{context}") from None
     except yaml.YAMLError as exc:
         raise CaseFileError(name, "", None, f"not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -77,12 +77,12 @@ def _readme_parts(project: Project) -> tuple[str, str, str] | None:
     return text[: match.start(1)], match.group(1), text[match.end(1) :]
 
 
-def readme_table_problems(project: Project) -> list[str]:
-    """Whether the README's case table matches the case files."""
+def readme_table_problems(project: Project, cases: list[CaseFile] | None = None) -> list[str]:
+    """Whether the README's case table matches the (valid) case files."""
     parts = _readme_parts(project)
     if parts is None:
         return [f"README.md: no case table between {START} and {END}"]
-    if parts[1].strip() != readme_table(project.cases()).strip():
+    if parts[1].strip() != readme_table(project.cases() if cases is None else cases).strip():
         return ["README.md: the case table is out of date with the case files (run `nogo index`)"]
     return []
 
@@ -126,5 +126,5 @@ def problems(project: Project) -> list[str]:
             found.append(f"{path.relative_to(project.root)}: cannot be read ({exc})")
     for case in cases:
         found.extend(check_snapshots(case, project.data))
-    found.extend(readme_table_problems(project))
+    found.extend(readme_table_problems(project, cases))
     return found

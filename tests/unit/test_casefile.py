@@ -1,0 +1,126 @@
+"""Case files: the template validates; every kind of bad file is named with its field and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import nogo
+from nogo import CaseFileError, InputError, load_case
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+
+
+def _write(tmp_path: Path, text: str, name: str = "template") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_template_validates_and_carries_every_part(tmp_path):
+    case = load_case(_write(tmp_path, TEMPLATE))
+    assert case.id == "template"
+    assert set(type(case.rubric).model_fields) == set(nogo.RUBRIC_DIMENSIONS)
+    assert case.parameters["seed"].default == 20240214
+    contract = case.agent_impact_contract()
+    assert contract.autonomy_level == "approval"
+    assert load_case(ROOT / "casebook" / "_template.yaml").id == "template"  # _name.yaml carries the id
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "needle", "message"),
+    [
+        ('date: "2024-02-14"', 'date: "14 Feb 2024"', "sources[0].date", "date:", r"String should match pattern .*got '14 Feb 2024'"),
+        ("domain: example domain", "domian: example domain", "domian", "domian:", r"unknown field 'domian' \(and 1 more problem"),
+        ("    source: S1", "    source: S9", "published_figures[0].source", "source: S9", r"'S9' is not a source id; known: S1"),
+        ("n_decisions: {default: 5000,", "n_decisions: {default: 50000,", "parameters.n_decisions", "n_decisions:", r"default 50000 is outside the variant range \[2000, 20000\]"),
+        ("status: draft ", "status: final ", "status", "status:", r"Input should be 'draft' or 'ready', got 'final'"),
+        ("  seed: {default", "  sede: {default", "parameters", "parameters:", r"every case needs a 'seed' parameter"),
+        ("    error_budget: 0.01", "    error_budget: 1.5", "contract.promotion_gate.error_budget", "error_budget: 1.5", r"expected a number strictly between 0 and 1, got 1\.5"),
+        ("    tolerance: 0.001 ", "    tolerance: -0.1 ", "published_figures[0].tolerance", "tolerance:", r"greater than or equal to 0"),
+        ("  case_id: {default: template,", "  case_id: {default: other,", "parameters.case_id", "case_id:", r"default must be the case id 'template', got 'other'"),
+        ("    status: SEEN ", "    status: DERIVED ", "published_figures[0]", "- name: textbook_cut", r"a DERIVED figure needs a 'derivation'"),
+    ],
+)
+def test_bad_fields_name_file_path_and_line(tmp_path, old, new, path, needle, message):
+    assert old in TEMPLATE
+    text = TEMPLATE.replace(old, new, 1)
+    file = _write(tmp_path, text)
+    with pytest.raises(CaseFileError, match=message) as info:
+        load_case(file)
+    err = info.value
+    assert err.source == str(file)
+    assert err.path == path
+    assert err.line == _line_of(text, needle)
+    assert str(err).startswith(f"{file}:{err.line}: {path}: ")
+
+
+def test_not_yaml_and_unsafe_yaml_are_refused_with_lines(tmp_path):
+    with pytest.raises(CaseFileError, match=r"template.yaml:2: not valid YAML"):
+        load_case(_write(tmp_path, "id: template\ntitle: [unclosed\n"))
+    # Safe loading: a python tag is an error, nothing is constructed or run.
+    marker = tmp_path / "ran"
+    unsafe = f"id: !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(CaseFileError, match=r"template.yaml:1: not valid YAML: could not determine a constructor"):
+        load_case(_write(tmp_path, unsafe))
+    assert not marker.exists()
+    with pytest.raises(CaseFileError, match=r"template.yaml:1: expected a mapping of fields, got list"):
+        load_case(_write(tmp_path, "- a\n- b\n"))
+    with pytest.raises(CaseFileError, match=r"missing.yaml: no such file"):
+        load_case(tmp_path / "missing.yaml")
+
+
+def test_id_must_match_the_file_name(tmp_path):
+    with pytest.raises(CaseFileError, match=r"other.yaml:6: id: must match the file name 'other'"):
+        load_case(_write(tmp_path, TEMPLATE, name="other"))
+
+
+def test_variants_are_seeded_and_stay_in_range(tmp_path):
+    case = load_case(_write(tmp_path, TEMPLATE))
+    a, b, c = case.variant(7), case.variant(7), case.variant(8)
+    assert a == b and a != c
+    assert a["seed"] == 7 and a["case_id"] == "template"
+    values = [case.variant(s) for s in range(200)]
+    n = [v["n_decisions"] for v in values]
+    cost = [v["cost_false_action_usd"] for v in values]
+    assert all(isinstance(x, int) and 2000 <= x <= 20000 for x in n)
+    assert all(40.0 <= x <= 200.0 for x in cost)
+    assert len(set(n)) > 150  # actually varies
+
+
+def test_parameter_overrides_are_checked(tmp_path):
+    case = load_case(_write(tmp_path, TEMPLATE))
+    assert case.check_parameters({"n_decisions": 3000})["n_decisions"] == 3000
+    with pytest.raises(InputError, match=r"template: unknown parameter\(s\) n_decision; known: case_id, seed"):
+        case.check_parameters({"n_decision": 3000})
+    with pytest.raises(InputError, match=r"parameter n_decisions: expected a int like 5000, got 2\.5"):
+        case.check_parameters({"n_decisions": 2.5})
+    with pytest.raises(InputError, match=r"parameter cost_false_action_usd: expected a float like 90\.0, got 'a lot'"):
+        case.check_parameters({"cost_false_action_usd": "a lot"})
+
+
+def test_compare_figures(tmp_path):
+    case = load_case(_write(tmp_path, TEMPLATE))
+    table = case.compare_figures({"textbook_cut": 0.9005})
+    row = table.iloc[0]
+    assert row["published"] == 0.9 and row["within_tolerance"]
+    assert row["relative_error"] == pytest.approx(0.0005 / 0.9)
+    assert not case.compare_figures({"textbook_cut": 0.91}).iloc[0]["within_tolerance"]
+    with pytest.raises(InputError, match=r"missing: textbook_cut; unknown: peak"):
+        case.compare_figures({"peak": 1.0})
+
+
+def test_error_names_survive_pickling(tmp_path):
+    import pickle
+
+    err = CaseFileError("casebook/x.yaml", "sources[0].date", 12, "bad date")
+    again = pickle.loads(pickle.dumps(err))
+    assert str(again) == str(err) == "casebook/x.yaml:12: sources[0].date: bad date"
+    assert re.search(r":12:", str(again))

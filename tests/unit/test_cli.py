@@ -1,0 +1,171 @@
+"""The nogo command on a small temporary casebook: list, check, data, index, run, variant, build."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+import nogo
+from nogo.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DATASET = """
+data:
+  - name: decisions
+    generator: nogo.synthetic:example_log
+    description: the generic example log
+    parameters: {n_decisions: "${n_decisions}", seed: "${seed}"}
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A casebook with one case (`demo`, from the template) and its notebook, README and data."""
+    (tmp_path / "casebook").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    text = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: template", "id: demo").replace("{default: template,", "{default: demo,")
+    (tmp_path / "casebook" / "demo.yaml").write_text(text + DATASET, encoding="utf-8")
+    nb = nbformat.read(ROOT / "notebooks" / "_template.ipynb", as_version=4)
+    params = nb.cells[1]
+    params.source = params.source.replace('case_id = "template"', 'case_id = "demo"').replace(
+        "n_decisions = 5000", "n_decisions = 2000"
+    )
+    for cell in nb.cells:
+        cell.outputs = [] if cell.cell_type == "code" else None
+        if cell.cell_type == "code":
+            cell.execution_count = None
+        else:
+            del cell["outputs"]
+    nbformat.write(nb, tmp_path / "notebooks" / "demo.ipynb")
+    (tmp_path / "README.md").write_text("# t\n\n<!-- cases:start -->\n<!-- cases:end -->\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOGO_ROOT", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["index"]).exit_code == 0
+    assert runner.invoke(main, ["data"]).exit_code == 0
+    return tmp_path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_every_command_has_help():
+    for command in ["list", "check", "run", "variant", "build", "refresh", "data", "index", "lab"]:
+        result = _run(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_list_and_check_on_a_clean_casebook(project):
+    listing = _run("list")
+    assert listing.exit_code == 0 and "demo" in listing.output and "example domain" in listing.output
+    check = _run("check")
+    assert check.exit_code == 0, check.output
+    assert "casebook ok" in check.output
+    readme = (project / "README.md").read_text()
+    assert "[`demo`](notebooks/demo.ipynb)" in readme
+
+
+def test_check_lists_every_problem_and_fails(project):
+    (project / "notebooks" / "orphan.ipynb").write_text(
+        (project / "notebooks" / "demo.ipynb").read_text(), encoding="utf-8"
+    )
+    nb = nbformat.read(project / "notebooks" / "demo.ipynb", as_version=4)
+    nb.cells[1].metadata["tags"] = []
+    nbformat.write(nb, project / "notebooks" / "demo.ipynb")
+    (project / "data" / "demo" / "decisions.csv").write_text("tampered\n")
+    broken = (project / "casebook" / "demo.yaml").read_text().replace("status: draft", "status: nope")
+    (project / "casebook" / "other.yaml").write_text(broken.replace("id: demo", "id: other"))
+    result = _run("check")
+    assert result.exit_code == 1, result.exception
+    out = result.output
+    assert "notebooks/orphan.ipynb: no case file casebook/orphan.yaml" in out
+    assert "notebooks/demo.ipynb: no cell tagged 'parameters'" in out
+    assert re.search(r"data/demo/decisions.csv: contents differ from the manifest's sha256", out)
+    assert re.search(r"other.yaml:\d+: status: Input should be 'draft' or 'ready', got 'nope'", out)
+    assert "notebooks/other.ipynb: missing" in out
+    assert "README.md: the case table is out of date" not in out  # other.yaml is invalid, so not listed
+    assert "problem(s) in the casebook" in out
+
+
+def test_check_catches_a_stale_readme_and_a_generator_change(project, monkeypatch):
+    (project / "README.md").write_text("# t\n\n<!-- cases:start -->\n| stale |\n<!-- cases:end -->\n")
+    manifest = project / "data" / "demo" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["files"][0]["sha256"] = "0" * 64
+    manifest.write_text(json.dumps(data))
+    out = _run("check").output
+    assert "README.md: the case table is out of date with the case files (run `nogo index`)" in out
+    assert "the generator no longer reproduces the manifest's sha256" in out
+
+
+def test_load_dataset_uses_the_snapshot_at_defaults_and_regenerates_a_variant(project):
+    case = nogo.load_case(project / "casebook" / "demo.yaml")
+    snap = nogo.load_dataset(case, "decisions", root=project / "data")
+    fresh = nogo.synthetic.example_log(5000, seed=case.defaults()["seed"])
+    assert len(snap) == 5000
+    assert (snap["score"].to_numpy() == fresh["score"].to_numpy()).all()  # CSV round-trips exactly
+    variant = nogo.load_dataset(case, "decisions", {"n_decisions": 2100}, root=project / "data")
+    assert len(variant) == 2100
+    with pytest.raises(nogo.InputError, match="no dataset 'log'; known: decisions"):
+        nogo.load_dataset(case, "log", root=project / "data")
+
+
+def test_run_reports_unknown_parameters_and_failures(project):
+    bad = _run("run", "demo", "-p", "n_decision", "3000")
+    assert bad.exit_code != 0
+    assert "unknown parameter(s) n_decision" in bad.output
+    missing = _run("run", "nope")
+    assert missing.exit_code != 0 and "no notebook notebooks/nope.ipynb" in missing.output
+    ok = _run("run", "demo", "-p", "n_decisions", "2500", "--out", str(project / "out"))
+    assert ok.exit_code == 0, ok.output
+    assert "1 passed, 0 failed" in ok.output
+    executed = nbformat.read(project / "out" / "demo.ipynb", as_version=4)
+    assert executed.metadata.papermill.parameters == {"n_decisions": 2500}
+    # A wrong parameter value makes a check cell fail: reported with the cell, exit code non-zero.
+    fail = _run("run", "demo", "-p", "cost_false_action_usd", "0", "--out", str(project / "out"))
+    assert fail.exit_code == 1
+    assert re.search(r"demo\s+FAILED\s+[\d.]+\s+cell \d+: ", fail.output)
+    assert "0 passed, 1 failed" in fail.output
+
+
+def test_variant_same_seed_same_parameters(project):
+    a = _run("variant", "demo", "--seed", "11", "--out", str(project / "v1"))
+    b = _run("variant", "demo", "--seed", "11", "--out", str(project / "v2"))
+    c = _run("variant", "demo", "--seed", "12", "--out", str(project / "v3"))
+    assert a.exit_code == b.exit_code == c.exit_code == 0, a.output
+    first = lambda r: r.output.splitlines()[0]  # noqa: E731
+    assert first(a) == first(b) != first(c)
+    p1 = nbformat.read(project / "v1" / "demo-seed11.ipynb", as_version=4).metadata.papermill.parameters
+    p2 = nbformat.read(project / "v2" / "demo-seed11.ipynb", as_version=4).metadata.papermill.parameters
+    assert p1 == p2 == nogo.load_case(project / "casebook" / "demo.yaml").variant(11)
+
+
+def test_build_writes_an_offline_static_casebook(project):
+    result = _run("build", "--out", str(project / "site"), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    index = (project / "site" / "index.html").read_text()
+    assert 'href="demo.html"' in index and "example domain" in index
+    page = (project / "site" / "demo.html").read_text()
+    for html in (index, page):
+        assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
+    # The executed outputs are on the page: the figures check table and the contract.
+    assert "The cost-optimal cut-off when a wrong action costs nine times a miss" in page
+    assert "within_tolerance" in page
+    assert "The workflow slice the agent owns" in page
+
+
+def test_commands_outside_a_casebook_say_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOGO_ROOT", raising=False)
+    result = _run("list")
+    assert result.exit_code != 0
+    assert "no casebook here or above" in result.output
