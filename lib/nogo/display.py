@@ -20,6 +20,7 @@ def notebook_setup(renderer: str = "svg") -> None:
     >>> notebook_setup()
     >>> pd.get_option("display.max_colwidth") is None
     True
+    >>> pd.reset_option("display.max_colwidth"); pd.reset_option("display.precision")
     """
     charts.setup(renderer)
     pd.set_option("display.max_colwidth", None)

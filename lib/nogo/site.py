@@ -61,8 +61,10 @@ def build_site(project: Project, executed: Path, out: Path) -> Path:
     table = case_table(project, cases)
     rows = []
     for r in table.itertuples():
-        link = f'<a href="{html.escape(r.case)}.html">{html.escape(r.title)}</a>' if r.case in pages else (
-            html.escape(r.title)
+        link = (
+            f'<a href="{html.escape(r.case)}.html">{html.escape(r.title)}</a>'
+            if r.case in pages
+            else (html.escape(r.title))
         )
         rows.append(
             f"<tr><td>{link}<br><code>{html.escape(r.case)}</code></td><td>{html.escape(r.when)}</td>"
