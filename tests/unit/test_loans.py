@@ -1,0 +1,401 @@
+"""The loan-steering case: planted truth recovered, offers re-priced by month-by-month loops, the
+policies against a per-borrower brute force, the misaligned-vs-aligned property, the quiet-failure
+metric against a pairwise recount and a closed-form Markov probability, and the autonomy rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+import nogo.loans as ln
+from nogo.amortisation import monthly_payment_usd
+from nogo.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def book() -> pd.DataFrame:
+    return ln.borrower_book(20_000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def offers(book) -> pd.DataFrame:
+    return ln.loan_offers(book)
+
+
+# -- the synthetic book -------------------------------------------------------------------------------
+
+
+def test_same_seed_same_book_and_offers_and_another_seed_differs():
+    a, b = ln.borrower_book(800, seed=5), ln.borrower_book(800, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(ln.loan_offers(a), ln.loan_offers(b))
+    assert not a.equals(ln.borrower_book(800, seed=6))
+    assert a.attrs["synthetic"] and a.attrs["seed"] == 5
+
+
+def test_planted_markup_is_recovered_by_the_gap_and_by_least_squares(book):
+    truth = dict(ln.DEFAULT_MARKUP_BPS)
+    gap = ln.rate_gap_by_group(book).set_index("group")
+    # an independent estimator: OLS of the rate on tier and group dummies
+    g = pd.get_dummies(book["group"]).drop(columns="A")
+    t = pd.get_dummies(book["risk_tier"])
+    x = pd.concat([t, g], axis=1).to_numpy(dtype=float)
+    coef, *_ = np.linalg.lstsq(x, book["annual_rate"].to_numpy(), rcond=None)
+    ols = dict(zip(g.columns, coef[t.shape[1] :] * 1e4, strict=True))
+    # the sampling error of a group-mean difference is about 0.004 / sqrt(3000) = 0.7 bps
+    for grp in ("B", "C"):
+        assert gap.loc[grp, "rate_gap_bps"] == pytest.approx(truth[grp], abs=3.0)
+        assert ols[grp] == pytest.approx(truth[grp], abs=3.0)
+        assert gap.loc[grp, "rate_gap_bps"] == pytest.approx(ols[grp], abs=1.5)
+    assert gap.loc["A", "rate_gap_bps"] == 0.0
+
+
+def test_extra_interest_matches_repricing_at_the_planted_markup(book):
+    gap = ln.rate_gap_by_group(book).set_index("group")
+    for grp in ("B", "C"):
+        rows = book[book["group"] == grp]
+        b, r, n = rows["balance_usd"], rows["annual_rate"], rows["remaining_term_months"]
+        truth = n * (
+            monthly_payment_usd(b, r, n) - monthly_payment_usd(b, r - ln.DEFAULT_MARKUP_BPS[grp] / 1e4, n)
+        )
+        est = gap.loc[grp, "extra_interest_usd_per_borrower"]
+        assert est == pytest.approx(truth.mean(), rel=0.15)
+        assert gap.loc[grp, "extra_interest_usd_total"] == pytest.approx(est * len(rows))
+
+
+def test_a_zero_markup_book_shows_no_gap():
+    flat = ln.borrower_book(20_000, seed=3, markup_bps={"A": 0.0, "B": 0.0, "C": 0.0})
+    assert ln.rate_gap_by_group(flat)["rate_gap_bps"].abs().max() < 3.0
+
+
+def test_group_and_tier_shares_are_the_planted_ones(book):
+    for col, shares in (
+        ("group", ln.BOOK_DEFAULTS["group_shares"]),
+        ("risk_tier", ln.BOOK_DEFAULTS["tier_shares"]),
+    ):
+        counts = book[col].value_counts()
+        for label, share in shares.items():  # two-sided binomial test at 0.1%
+            assert stats.binomtest(int(counts[label]), len(book), share).pvalue > 1e-3
+    # group and tier are drawn independently: chi-square test of the contingency table
+    table = pd.crosstab(book["group"], book["risk_tier"])
+    assert stats.chi2_contingency(table).pvalue > 1e-3
+
+
+def test_book_columns_are_consistent(book):
+    pay = monthly_payment_usd(book["balance_usd"], book["annual_rate"], book["remaining_term_months"])
+    np.testing.assert_allclose(book["payment_usd"], pay)
+    assert (book["hardship"] == (book["payment_usd"] > book["affordable_payment_usd"])).all()
+    assert book["balance_usd"].between(1e3, 1.5e5).all()
+    assert book["remaining_term_months"].between(36, 120).all()
+
+
+# -- the offers ---------------------------------------------------------------------------------------
+
+
+def _simulate_total_paid(balance, annual_rate, payments):
+    b, r = balance, annual_rate / 12.0
+    for pay in payments:
+        b = b + b * r - pay
+    return sum(payments), b
+
+
+def test_offers_repriced_by_a_monthly_loop(book, offers):
+    rng = np.random.default_rng(0)
+    row_of = book.set_index("borrower_id")
+    for action in offers["action_type"].unique():  # a few offers of each type, re-priced from scratch
+        sample = offers[offers["action_type"] == action]
+        for _, o in sample.iloc[rng.choice(len(sample), size=min(5, len(sample)), replace=False)].iterrows():
+            br = row_of.loc[o["borrower_id"]]
+            bal, rate, n = br["balance_usd"], br["annual_rate"], int(br["remaining_term_months"])
+            old = monthly_payment_usd(bal, rate, n)
+            if action.startswith("forbearance"):
+                k = int(action.removeprefix("forbearance_").removesuffix("m"))
+                stream, start, r2 = [0.0] * k, bal * (1 + rate / 12 * k), rate
+                stream += [monthly_payment_usd(start, rate, n)] * n
+                paid, end = sum(stream), _simulate_total_paid(start, rate, stream[k:])[1]
+            elif action == "income_driven":
+                q, b = min(br["affordable_payment_usd"], old), bal
+                for _ in range(12):
+                    i = b * rate / 12
+                    b = b + i - q if q >= i else b  # unpaid interest waived in full
+                stream = [q] * 12 + [monthly_payment_usd(b, rate, n - 12)] * (n - 12)
+                paid, end = sum(stream), _simulate_total_paid(b, rate, stream[12:])[1]
+            else:
+                r2 = rate - 0.005 if action == "rate_cut" else rate
+                n2 = 240 if action == "term_extension" else n
+                stream = [monthly_payment_usd(bal, r2, n2)] * n2
+                paid, end = _simulate_total_paid(bal, r2, stream)
+            assert abs(end) < 1e-6 * bal  # the new plan repays the loan
+            assert o["total_cost_change_usd"] == pytest.approx(paid - old * n, abs=1e-6 * bal)
+            assert o["monthly_saving_usd"] == pytest.approx(old - stream[0], abs=1e-9 * bal)
+            assert o["annual_saving_usd"] == pytest.approx(
+                old * min(n, 12) - sum(stream[:12]), abs=1e-6 * bal
+            )
+
+
+def test_menu_outcome_score_and_value_follow_their_definitions(book, offers):
+    b = book.set_index("borrower_id").loc[offers["borrower_id"]].reset_index()
+    hard = b["hardship"].to_numpy()
+    act = offers["action_type"]
+    assert (~hard[act.str.startswith("forbearance").to_numpy()]).sum() == 0  # forbearance needs hardship
+    assert (~hard[(act == "income_driven").to_numpy()]).sum() == 0
+    assert b.loc[(act == "rate_cut").to_numpy(), "rate_cut_eligible"].all()
+    assert offers.groupby("borrower_id")["action_type"].apply(lambda s: "keep_plan" in set(s)).all()
+    # outcome: no cost increase, or informed consent with the documented probability
+    change = offers["total_cost_change_usd"].to_numpy()
+    c = np.where(hard, 0.7, 0.1) * np.exp(-np.clip(change, 0, None) / (0.25 * b["balance_usd"].to_numpy()))
+    expected = (change <= 0.005) | (b["consent_draw"].to_numpy() < c)
+    assert (offers["outcome"].to_numpy() == expected).all()
+    assert (offers["outcome"] == offers["informed_consent"]).all()
+    np.testing.assert_allclose(offers["value_usd"], np.abs(change))
+    share = offers["monthly_saving_usd"] / offers["payment_usd"]
+    logit = -1 + 3 * share - 1 * (act == "income_driven")
+    np.testing.assert_allclose(offers["score"], 1 / (1 + np.exp(-logit)))
+    assert offers["decision_id"].tolist() == list(range(len(offers)))
+    assert not offers["consent_recorded"].any()
+
+
+# -- the policies ---------------------------------------------------------------------------------------
+
+
+def _brute_force_choice(offers: pd.DataFrame, policy: str) -> list[int]:
+    picks = []
+    for _, rows in offers.groupby("borrower_id", sort=True):
+        recs = rows.to_dict("records")
+        if policy == "immediate_saving":
+            best = max(
+                recs, key=lambda o: (o["monthly_saving_usd"], -o["total_cost_change_usd"], -o["decision_id"])
+            )
+        else:
+            ok = [o for o in recs if o["affordable"]]
+            if ok:
+                best = min(
+                    ok, key=lambda o: (o["total_cost_change_usd"], -o["monthly_saving_usd"], o["decision_id"])
+                )
+            else:
+                best = max(
+                    recs,
+                    key=lambda o: (o["monthly_saving_usd"], -o["total_cost_change_usd"], -o["decision_id"]),
+                )
+        picks.append(best["decision_id"])
+    return picks
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.floats(2_000, 40_000),
+    st.floats(0.05, 0.2),
+    st.sampled_from([(3,), (3, 12), (6, 12)]),
+)
+def test_policies_match_brute_force_and_the_misaligned_one_saves_more_now_and_costs_more(
+    seed, median_balance, afford_share, fb_months
+):
+    book = ln.borrower_book(
+        60, seed=seed, median_balance_usd=median_balance, affordability_share=afford_share
+    )
+    offers = ln.loan_offers(book, forbearance_months=fb_months)
+    bad, good = (ln.choose_offers(offers, p) for p in ln.LOAN_POLICIES)
+    assert bad["decision_id"].tolist() == _brute_force_choice(offers, "immediate_saving")
+    assert good["decision_id"].tolist() == _brute_force_choice(offers, "total_cost")
+    # by construction, borrower by borrower
+    assert (bad["monthly_saving_usd"].to_numpy() >= good["monthly_saving_usd"].to_numpy() - 1e-9).all()
+    assert (bad["total_cost_change_usd"].to_numpy() >= good["total_cost_change_usd"].to_numpy() - 1e-9).all()
+
+
+def test_headline_rises_while_total_cost_rises(offers):
+    both = pd.concat([ln.choose_offers(offers, p) for p in ln.LOAN_POLICIES])
+    s = ln.policy_summary(both).set_index("policy")
+    bad, good = s.loc["immediate_saving"], s.loc["total_cost"]
+    assert bad["mean_monthly_saving_usd"] > good["mean_monthly_saving_usd"]
+    assert bad["mean_annual_saving_usd"] > good["mean_annual_saving_usd"]
+    assert bad["mean_total_cost_change_usd"] > good["mean_total_cost_change_usd"] + 1_000
+    assert bad["share_harmed"] > good["share_harmed"] and bad["mean_score"] > good["mean_score"]
+    # the defaults put the misaligned headline near the ILLUSTRATIVE $1,200 a year (an interview prompt)
+    assert bad["mean_annual_saving_usd"] == pytest.approx(ln.ILLUSTRATIVE_SAVING_USD_PER_YEAR, rel=0.25)
+    # recount the summary by hand
+    chosen = both[both["policy"] == "immediate_saving"]
+    harmed = chosen["raises_total_cost"] & ~chosen["informed_consent"]
+    assert bad["share_harmed"] == pytest.approx(harmed.mean())
+    assert bad["total_cost_change_usd"] == pytest.approx(chosen["total_cost_change_usd"].sum())
+    assert bad["n_borrowers"] == chosen["borrower_id"].nunique() == 20_000
+
+
+def test_harm_by_matches_a_groupby_recount(offers):
+    chosen = ln.choose_offers(offers, "immediate_saving")
+    h = ln.harm_by(chosen, "group").set_index("group")
+    for grp, rows in chosen.groupby("group"):
+        harmed = rows["raises_total_cost"] & ~rows["informed_consent"]
+        assert h.loc[grp, "n_borrowers"] == len(rows) and h.loc[grp, "n_harmed"] == harmed.sum()
+        assert h.loc[grp, "harm_rate"] == pytest.approx(harmed.mean())
+        assert h.loc[grp, "p90_total_cost_change_usd"] == pytest.approx(
+            np.quantile(rows["total_cost_change_usd"], 0.9)
+        )
+        assert h.loc[grp, "unconsented_cost_usd"] == pytest.approx(
+            rows.loc[harmed, "total_cost_change_usd"].sum()
+        )
+    assert h.attrs["most_harmed"] == h["harm_rate"].idxmax()
+    # the aligned policy's cost-lowering offers (rate cuts) reach every group alike: four-fifths holds
+    good = ln.harm_by(ln.choose_offers(offers, "total_cost"), "group")
+    assert good["benefit_passes_four_fifths"].all()
+    by_hardship = ln.harm_by(chosen, "hardship")
+    assert by_hardship["hardship"].tolist() == [False, True]
+
+
+# -- the quiet failure ----------------------------------------------------------------------------------
+
+
+def _brute_force_repeat(events: pd.DataFrame, within: int, months: int) -> tuple[int, int]:
+    observed = repeated = 0
+    for _, e in events.iterrows():
+        end = e["month"] + e["relief_months"]
+        if end + within > months - 1:
+            continue
+        observed += 1
+        later = events[(events["borrower_id"] == e["borrower_id"]) & (events["month"] > e["month"])]
+        repeated += bool(len(later)) and later["month"].min() <= end + within
+    return observed, repeated
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_repeat_rate_matches_a_pairwise_recount(data):
+    n = data.draw(st.integers(1, 12))
+    borrower = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    month = data.draw(st.lists(st.integers(0, 20), min_size=n, max_size=n))
+    log = pd.DataFrame(
+        {"borrower_id": borrower, "month": month, "action_type": "forbearance", "relief_months": 3}
+    )
+    log = log.drop_duplicates(["borrower_id", "month"], ignore_index=True)
+    within, months = data.draw(st.integers(0, 6)), data.draw(st.integers(21, 30))
+    got = ln.repeat_forbearance_rate(log, within_months=within, months_observed=months, by=None).iloc[0]
+    observed, repeated = _brute_force_repeat(log, within, months)
+    assert (got["n_spells"], got["n_observed"], got["n_repeat"]) == (len(log), observed, repeated)
+
+
+def test_repeat_rate_recovers_the_markov_persistence(book):
+    # With no new hardship (p_enter = 0), a spell repeats exactly when the borrower is still in hardship
+    # when it ends: probability (1 - p_exit) ** k after k monthly transitions.
+    calls = ln.simulate_hardship_calls(book, months=30, seed=2, p_enter=0.0, p_exit=0.1, forbearance_months=3)
+    r = ln.repeat_forbearance_rate(calls, within_months=2, by=None).iloc[0]
+    expected = 0.9**3
+    se = np.sqrt(expected * (1 - expected) / r["n_observed"])
+    assert r["repeat_rate"] == pytest.approx(expected, abs=4 * se)
+    # the first month's calls are exactly the borrowers in hardship in the book
+    first = calls[calls["month"] == 0]["borrower_id"]
+    assert set(first) == set(book.loc[book["hardship"], "borrower_id"])
+    # arrangements never overlap for one borrower
+    gaps = calls.groupby("borrower_id")["month"].diff().dropna()
+    assert (gaps >= 3).all()
+
+
+def test_steering_repeats_forbearance_while_the_aligned_agent_forbears_nobody(book):
+    steer = ln.simulate_hardship_calls(book, months=36, seed=4)
+    aligned = ln.simulate_hardship_calls(book, months=36, seed=4, policy="total_cost")
+    assert ln.repeat_forbearance_rate(steer, by=None)["repeat_rate"].iloc[0] > 0.5
+    none = ln.repeat_forbearance_rate(aligned, by=None).iloc[0]
+    assert none["n_spells"] == 0 and np.isnan(none["repeat_rate"])
+    assert ln.repeat_forbearance_rate(aligned, action="income_driven", by=None)["n_spells"].iloc[0] > 0
+    by_month = ln.repeat_forbearance_rate(steer)
+    assert by_month["n_spells"].sum() == len(steer)
+    assert by_month.loc[by_month["period"] > 36 - 1 - 3 - 6, "n_observed"].sum() == 0  # windows still open
+    pd.testing.assert_frame_equal(steer, ln.simulate_hardship_calls(book, months=36, seed=4))
+
+
+# -- the autonomy rules ---------------------------------------------------------------------------------
+
+
+def test_autonomy_surface_blocks_hidden_cost_and_escalates_term_extensions(offers):
+    surface = ln.loan_autonomy_surface()
+    raises, extends = offers["raises_total_cost"].to_numpy(), offers["extends_term"].to_numpy()
+    v = surface.evaluate(offers)["verdict"].to_numpy()
+    assert (v == np.where(raises, "blocked", np.where(extends, "approval", "alone"))).all()
+    told = ln.disclose(offers)
+    v2 = surface.evaluate(told)["verdict"].to_numpy()
+    hidden = raises & ~offers["informed_consent"].to_numpy()
+    assert (v2 == np.where(hidden, "blocked", np.where(extends, "approval", "alone"))).all()
+    assert (surface.evaluate(told)["decided_by"][hidden] == ln.NO_HIDDEN_COST_RULE).all()
+    capped = ln.loan_autonomy_surface(value_cap_usd=100.0).evaluate(told)["verdict"].to_numpy()
+    big = offers["value_usd"].to_numpy() > 100.0
+    assert (capped[big & ~hidden] == "approval").all()
+
+
+# -- bad inputs ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda o: ln.borrower_book(0, seed=1), r"n: expected a whole number of borrowers >= 1, got 0"),
+        (
+            lambda o: ln.borrower_book(10, seed=1, median_income=5),
+            r"median_income: not a book parameter; expected one of group_shares",
+        ),
+        (
+            lambda o: ln.borrower_book(10, seed=1, markup_bps={"A": 0.0}),
+            r"markup_bps: expected one markup per group \['A', 'B', 'C'\], got groups \['A'\]",
+        ),
+        (
+            lambda o: ln.borrower_book(10, seed=1, group_shares={"A": 0.5, "B": 0.2, "C": 0.2}),
+            r"group_shares: expected shares summing to 1, got 0.9",
+        ),
+        (lambda o: ln.loan_offers(o.drop(columns="hardship")), r"book: column 'hardship' not found"),
+        (lambda o: ln.loan_offers(o.iloc[:0]), r"book: expected at least one row, got an empty frame"),
+        (
+            lambda o: ln.loan_offers(o.assign(annual_rate=-0.1)),
+            r"book: column 'annual_rate': expected probabilities in \[0, 1\], found -0.1 at row 0",
+        ),
+        (
+            lambda o: ln.loan_offers(o, forbearance_months=(3, 0)),
+            r"forbearance_months: expected whole months >= 1, found 0 at row 1",
+        ),
+        (
+            lambda o: ln.loan_offers(o, consent_other=1.5),
+            r"consent_other: expected probabilities in \[0, 1\], found 1.5",
+        ),
+        (
+            lambda o: ln.choose_offers(ln.loan_offers(o), "fastest"),
+            r"policy: expected one of 'immediate_saving', 'total_cost', got 'fastest'",
+        ),
+        (lambda o: ln.choose_offers(o, "total_cost"), r"offers: column 'decision_id' not found"),
+        (lambda o: ln.harm_by(ln.loan_offers(o), "segment"), r"chosen: column 'segment' not found"),
+        (
+            lambda o: ln.rate_gap_by_group(o, reference="Z"),
+            r"reference: group 'Z' not in the book \(groups: \['A', 'B', 'C'\]\)",
+        ),
+        (lambda o: ln.rate_gap_by_group(o, control="region"), r"book: column 'region' not found"),
+        (
+            lambda o: ln.simulate_hardship_calls(o, months=0, seed=1),
+            r"months: expected a whole number of months >= 1, got 0",
+        ),
+        (
+            lambda o: ln.simulate_hardship_calls(o, seed=1, p_exit=1.2),
+            r"p_exit: expected probabilities in \[0, 1\], found 1.2",
+        ),
+        (
+            lambda o: ln.repeat_forbearance_rate(ln.simulate_hardship_calls(o, seed=1), by="region"),
+            r"by: expected 'month', None or a column of events, got 'region'",
+        ),
+        (
+            lambda o: ln.repeat_forbearance_rate(
+                pd.DataFrame(
+                    {"borrower_id": [1], "month": [-1], "action_type": ["forbearance"], "relief_months": [3]}
+                )
+            ),
+            r"events: column 'month': expected values >= 0, found -1.0 at row 0",
+        ),
+        (
+            lambda o: ln.policy_summary(pd.DataFrame({"x": [1]})),
+            r"chosen: column 'monthly_saving_usd' not found",
+        ),
+        (lambda o: ln.loan_autonomy_surface(value_cap_usd=-5), r"max_usd: expected values >= 0, found -5"),
+    ],
+)
+def test_bad_inputs_name_the_argument_column_and_row(call, match):
+    small = ln.borrower_book(50, seed=9)
+    with pytest.raises(InputError, match=match):
+        call(small)
