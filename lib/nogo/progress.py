@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nogo.casefile import RUBRIC_DIMENSIONS  # the interview rubric's four dimensions
 from nogo.errors import InputError, NogoError, check_choice
 
 __all__ = [
@@ -62,12 +63,6 @@ __all__ = [
 APPLICATION_ID = 0x4E6F476F
 """``PRAGMA application_id`` of a No-Go progress store: the ASCII bytes ``NoGo``."""
 DRILLS: tuple[str, ...] = ("stream", "policy", "launch")
-RUBRIC_DIMENSIONS: tuple[str, ...] = (
-    "threshold_definition",
-    "failure_mode_prioritisation",
-    "escalation_design",
-    "incentive_alignment",
-)
 FILE_NAME = "progress.sqlite3"
 ENV_VAR = "NOGO_DATA_DIR"
 
