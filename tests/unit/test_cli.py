@@ -169,3 +169,16 @@ def test_commands_outside_a_casebook_say_so(tmp_path, monkeypatch):
     result = _run("list")
     assert result.exit_code != 0
     assert "no casebook here or above" in result.output
+
+
+def test_the_real_casebook_is_consistent():
+    """The catalogue test: case files, notebooks, data and the README's case table agree."""
+    from nogo.catalogue import problems
+
+    assert problems(nogo.Project(ROOT)) == []
+
+
+def test_variant_of_an_unknown_case_is_named(project):
+    result = _run("variant", "nope", "--seed", "1")
+    assert result.exit_code != 0
+    assert "nope: no case file" in result.output and "known cases: demo" in result.output
