@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	# rfc3987-syntax (pulled in by jupyter-events through jsonschema[format-nongpl]) builds a parser at
+	# import, and jsonschema imports it whenever altair is imported: 1 s on every kernel. Nothing here
+	# validates IRI formats, so it goes (README: "Fast kernels").
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	@touch $(STAMP)
 
 lab: $(STAMP)
