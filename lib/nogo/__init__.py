@@ -70,6 +70,7 @@ from nogo.calibration import (
     reliability_table,
 )
 from nogo.casefile import (
+    LAUNCH_CALLS,
     MODELS,
     RUBRIC_DIMENSIONS,
     CaseFile,
@@ -277,6 +278,7 @@ __all__ = [
     "FATIGUE_DEFAULTS",
     "ILLUSTRATIVE_SAVING_USD_PER_YEAR",
     "KNOWN_PROXIES",
+    "LAUNCH_CALLS",
     "LEVELS",
     "LEVEL_DESCRIPTIONS",
     "LOAN_POLICIES",

@@ -39,6 +39,7 @@ from nogo.contract import AgentImpactContract, ContractError
 from nogo.errors import InputError
 
 __all__ = [
+    "LAUNCH_CALLS",
     "MODELS",
     "RUBRIC_DIMENSIONS",
     "CaseFile",
@@ -177,12 +178,30 @@ class Parameter(_Strict):
         return float(np.round(rng.uniform(self.low, self.high), 6))
 
 
+LAUNCH_CALLS: tuple[str, ...] = ("ship", "ship with guardrails", "no-go")
+
+
 class Drill(_Strict):
-    """What the practice widgets need beyond the decision log."""
+    """What the practice widgets need beyond the decision log.
+
+    ``launch_call`` is the call the debrief defends; with ``"ship with guardrails"``, ``key_guardrails``
+    lists the guardrails (from ``guardrails``) a sound answer must name.
+    """
 
     stream_items: Annotated[int, Field(ge=4, le=60)] = 12
     guardrails: Annotated[list[Text], Field(min_length=2)]
     naive_confidence: Annotated[float, Field(gt=0, lt=1)] = 0.9
+    launch_call: Literal["ship", "ship with guardrails", "no-go"]
+    key_guardrails: list[Text] = []
+
+    @model_validator(mode="after")
+    def _key_guardrails_are_listed(self) -> Drill:
+        unknown = [g for g in self.key_guardrails if g not in self.guardrails]
+        if unknown:
+            raise ValueError(f"key_guardrails: {unknown[0]!r} is not one of the drill's guardrails")
+        if self.launch_call == "ship with guardrails" and not self.key_guardrails:
+            raise ValueError("key_guardrails: a 'ship with guardrails' call must name at least one")
+        return self
 
 
 class RubricDimension(_Strict):
