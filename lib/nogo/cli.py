@@ -254,6 +254,40 @@ def index(check_only: bool) -> None:
 
 
 @main.command()
+@click.option("--learner", required=True, help="Whose history to print.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The progress store [default: $NOGO_DATA_DIR or the per-user data folder].",
+)
+def progress(learner: str, store_path: Path | None) -> None:
+    """Print a learner's practice history, and what to practise next."""
+    from nogo.progress import ProgressStore, progress_path
+
+    path = progress_path(store_path)
+    if not path.exists():
+        raise click.ClickException(f"{path}: no progress store yet (answer a drill first)")
+    try:
+        with ProgressStore(path) as store:
+            history = store.history(learner)
+            suggestions = store.suggest_next(learner)
+    except NogoError as exc:
+        raise _fail(exc) from None
+    if history.empty:
+        click.echo(f"{learner}: no attempts yet in {path}")
+        return
+    click.echo(f"{learner}: practice history ({path})\n")
+    click.echo(history.to_string(index=False))
+    if not suggestions.empty:
+        click.echo("\nPractise next:")
+        for row in suggestions.itertuples():
+            what = row.dimension if row.kind == "rubric" else f"{row.case_id} / {row.drill}"
+            click.echo(f"  {row.rank}. {what}: {row.reason}")
+
+
+@main.command()
 @click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
 def lab(lab_args: tuple[str, ...]) -> None:
     """Open JupyterLab on the start-here notebook (extra arguments go to JupyterLab)."""

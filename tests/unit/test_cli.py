@@ -58,7 +58,7 @@ def _run(*args):
 
 
 def test_every_command_has_help():
-    for command in ["list", "check", "run", "variant", "build", "refresh", "data", "index", "lab"]:
+    for command in ["list", "check", "run", "variant", "build", "refresh", "data", "index", "lab", "progress"]:
         result = _run(command, "--help")
         assert result.exit_code == 0, command
         assert "Usage:" in result.output
@@ -182,3 +182,23 @@ def test_variant_of_an_unknown_case_is_named(project):
     result = _run("variant", "nope", "--seed", "1")
     assert result.exit_code != 0
     assert "nope: no case file" in result.output and "known cases: demo" in result.output
+
+
+def test_progress_prints_history_and_what_next(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with nogo.ProgressStore(path) as store:
+        for i, (choice, best) in enumerate([("act", "escalate"), ("escalate", "escalate"), ("act", "decline")]):
+            store.record_attempt(
+                learner="ana", case_id="loan-steering", variant_seed=1, drill="stream", item=f"item {i}",
+                choice=choice, cost_usd=10.0 * i, optimal_choice=best, optimal_cost_usd=5.0, time_taken_seconds=3.0,
+            )  # fmt: skip
+    out = _run("progress", "--learner", "ana", "--store", str(path))
+    assert out.exit_code == 0, out.output
+    assert re.search(r"ana\s+loan-steering\s+stream\s+3\s+1\s+1\s+0\.333", out.output)
+    assert "Practise next:" in out.output and "loan-steering / stream" in out.output
+    assert "bob: no attempts yet" in _run("progress", "--learner", "bob", "--store", str(path)).output
+    missing = _run("progress", "--learner", "ana", "--store", str(tmp_path / "none.sqlite3"))
+    assert missing.exit_code != 0 and "no progress store yet" in missing.output
+    (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all, just bytes" * 20)
+    junk = _run("progress", "--learner", "ana", "--store", str(tmp_path / "junk.sqlite3"))
+    assert junk.exit_code != 0 and "not a No-Go progress store" in junk.output
