@@ -93,13 +93,30 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """A public source the case cites: the original publication, never a mirror as the source."""
+    """A public source the case cites: the original publication, never a mirror as the source.
+
+    ``url`` is the publication's canonical address; leave it out (and say so in ``note``) when only
+    mirrors of the original are known, rather than citing a mirror.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+$")]
     publisher: Text
     title: Text
     date: Annotated[str, Field(pattern=_DATE)]
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _url_or_note(self) -> Source:
+        if self.url is None and not self.note:
+            raise ValueError("a source without a url needs a 'note' saying why (e.g. only mirrors known)")
+        return self
+
+    def citation(self) -> str:
+        """``[id] Publisher, "Title", date. URL`` (or the note when there is no canonical URL)."""
+        where = self.url or f"({self.note})"
+        return f'[{self.id}] {self.publisher}, "{self.title}", {self.date}. {where}'
+
 
 
 class Incident(_Strict):
