@@ -29,6 +29,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check lib tests
+	scripts/ensure-browser.sh
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2
 	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" --nbval notebooks \
 	  --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120

@@ -1,0 +1,77 @@
+"""What the browser tests look for on a page: errors, charts with marks, widgets."""
+
+from __future__ import annotations
+
+import time
+
+# One record per output area: its mime type and, for a chart, whether the drawn SVG has marks.
+OUTPUTS_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output, .jp-RenderedImage, .jp-RenderedSVG')]
+  .filter(e => e.classList.contains('jp-OutputArea-output'))
+  .map(e => {
+    const mime = e.getAttribute('data-mime-type') || '';
+    const img = e.querySelector('img');
+    let svgText = '';
+    if (img && img.src.startsWith('data:image/svg+xml')) {
+      const comma = img.src.indexOf(',');
+      const head = img.src.slice(0, comma);
+      const body = img.src.slice(comma + 1);
+      svgText = head.endsWith(';base64') ? atob(body) : decodeURIComponent(body);
+    }
+    const inline = e.querySelector('svg');
+    return {
+      mime: mime,
+      text: (e.innerText || '').slice(0, 400),
+      imgLoaded: img ? (img.complete && img.naturalWidth > 0) : null,
+      svgMarks: (svgText.match(/class="mark-/g) || []).length
+                + (inline ? inline.querySelectorAll('[class^="mark-"]').length : 0),
+      isChart: mime === 'image/svg+xml' || !!e.querySelector('.vega-embed'),
+      widgets: e.querySelectorAll('.jupyter-widgets, .widget-box, .widget-button, .widget-slider').length,
+      widgetError: (e.innerText || '').includes('Error displaying widget'),
+    };
+  })"""
+
+
+def open_and_run_all(lab, page, name: str, timeout_s: float = 180) -> None:
+    """Open notebooks/<name>.ipynb in JupyterLab, run all cells, wait until every cell has run."""
+    pg = page.page
+    pg.goto(f"{lab.url}/lab/tree/{name}.ipynb?reset&token={lab.token}")
+    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    pg.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=90_000)
+    pg.click("#jp-menu-panel >> text=Run", timeout=10_000)
+    pg.click("li[data-command='runmenu:run-all']", timeout=10_000)
+    deadline = time.monotonic() + timeout_s
+    time.sleep(1.0)
+    while time.monotonic() < deadline:
+        busy = pg.locator(".jp-InputPrompt:has-text('[*]')").count()
+        idle = pg.locator("#jp-main-statusbar >> text=Idle").count()
+        if busy == 0 and idle:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"{name}: cells still running after {timeout_s} s")
+    time.sleep(1.5)  # let the last outputs and widget views render
+
+
+def outputs(page) -> list[dict]:
+    """The output areas of the open notebook (scrolling each into view so it renders)."""
+    pg = page.page
+    areas = pg.locator(".jp-OutputArea-output")
+    for k in range(areas.count()):
+        areas.nth(k).scroll_into_view_if_needed()
+    time.sleep(0.3)
+    return pg.evaluate(OUTPUTS_JS)
+
+
+def error_outputs(records: list[dict]) -> list[str]:
+    """Tracebacks and error outputs."""
+    return [
+        r["text"]
+        for r in records
+        if r["mime"] == "application/vnd.jupyter.stderr"
+        and ("Traceback" in r["text"] or "Error" in r["text"].split("\n")[0])
+    ]
+
+
+def empty_charts(records: list[dict]) -> list[dict]:
+    """Charts that did not draw: an image that failed to load, or an SVG without marks."""
+    return [r for r in records if r["isChart"] and (r["imgLoaded"] is False or r["svgMarks"] == 0)]

@@ -1,0 +1,59 @@
+"""The static casebook from `nogo build` opens from disk with no network, and every page's charts draw."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "browser-screenshots"
+
+PAGE_JS = """() => [...document.querySelectorAll('img')].filter(i => i.src.startsWith('data:image/svg+xml'))
+  .map(i => {
+    const comma = i.src.indexOf(',');
+    const head = i.src.slice(0, comma), body = i.src.slice(comma + 1);
+    const svg = head.endsWith(';base64') ? atob(body) : decodeURIComponent(body);
+    return {loaded: i.complete && i.naturalWidth > 0, marks: (svg.match(/class="mark-/g) || []).length};
+  })"""
+
+
+@pytest.fixture(scope="module")
+def site(lab, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "nogo.cli", "build", "--out", str(out), "--jobs", "1"],
+        cwd=lab.root, env=lab.env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_index_lists_every_page_and_opens_offline(site, page):
+    pg = page.page
+    pg.goto((site / "index.html").as_uri())
+    links = pg.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
+    pages = sorted(p.name for p in site.glob("*.html") if p.name != "index.html")
+    assert sorted(set(links)) == pages
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "site-index.png"), full_page=True)
+    assert page.blocked == []
+
+
+def test_every_page_draws_its_charts_offline(site, page):
+    pg = page.page
+    for html in sorted(site.glob("*.html")):
+        if html.name == "index.html":
+            continue
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", text), html.name
+        pg.goto(html.as_uri())
+        pg.wait_for_load_state("load")
+        charts = pg.evaluate(PAGE_JS)
+        assert charts, f"{html.name}: no chart on the page"
+        assert all(c["loaded"] and c["marks"] > 0 for c in charts), f"{html.name}: {charts}"
+        pg.screenshot(path=str(SHOTS / f"site-{html.stem}.png"))
+    assert page.blocked == [], page.blocked[:3]
