@@ -204,6 +204,22 @@ def normalise(path: str | Path) -> None:
             pm_meta.pop(key, None)
         pm_meta.pop("environment_variables", None)
     for cell in nb.get("cells", []):
+        merged: list[dict] = []  # one print can arrive as several stream messages: join them
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and isinstance(out.get("text"), list):
+                out["text"] = "".join(out["text"])  # one canonical form, however it was split
+            prev = merged[-1] if merged else None
+            if (
+                prev is not None
+                and out.get("output_type") == "stream"
+                and prev.get("output_type") == "stream"
+                and out.get("name") == prev.get("name")
+            ):
+                prev["text"] += out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
         cell_meta = cell.get("metadata", {})
         cell_meta.pop("execution", None)
         papermill = cell_meta.get("papermill")
