@@ -36,6 +36,7 @@ from nogo.errors import InputError, as_float_array, check_rate, check_same_lengt
 __all__ = [
     "amortisation_schedule",
     "forbearance",
+    "forbearance_schedule",
     "income_driven",
     "monthly_payment_usd",
     "remaining_balance_usd",
@@ -292,6 +293,64 @@ def forbearance(
     out = _plan(b, a, n, k, np.zeros_like(b), n2, pay)
     out.insert(0, "new_balance_usd", principal)
     out.insert(0, "accrued_interest_usd", accrued)
+    return out
+
+
+def forbearance_schedule(
+    balance_usd: float, annual_rate: float, remaining_term_months: int, months_forborne: int
+) -> pd.DataFrame:
+    """Month-by-month ledger of one loan through forbearance, capitalisation and repayment, for display.
+
+    The mechanism of :func:`forbearance` (capitalised, term extended) written as a recurrence, one month
+    at a time, so a reader can watch the unpaid interest pile up and join the principal: during the
+    ``months_forborne`` months no payment is due and simple interest ``principal * annual_rate / 12``
+    accrues on the principal only; at the end of the last forborne month the accrued interest is
+    capitalised; then the new principal is repaid with level payments over the ``remaining_term_months``
+    that were left. The interest column sums to the offer's ``new_total_interest_usd`` (the closed form),
+    up to rounding. With ``months_forborne = 0`` it is the current plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month 1..(forborne + remaining): ``month``, ``phase`` (``"forbearance"`` or
+        ``"repayment"``), ``payment_usd``, ``interest_usd`` (accrued that month), ``unpaid_interest_usd``
+        (accrued and not yet capitalised, at month end), ``capitalised_usd`` (added to the principal this
+        month), ``balance_usd`` (interest-bearing principal at month end; the last is 0 up to rounding).
+
+    Examples
+    --------
+    >>> s = forbearance_schedule(10_000, 0.06, 120, 12)
+    >>> cols = ["phase", "interest_usd", "capitalised_usd", "balance_usd"]
+    >>> for row in s.loc[[0, 11, 12], cols].round(2).values.tolist():
+    ...     print(row)
+    ['forbearance', 50.0, 0.0, 10000.0]
+    ['forbearance', 50.0, 600.0, 10600.0]
+    ['repayment', 53.0, 0.0, 10535.32]
+    >>> closed_form = forbearance(10_000, 0.06, 120, 12)["new_total_interest_usd"].iloc[0]
+    >>> round(float(s["interest_usd"].sum()), 6) == round(float(closed_form), 6)
+    True
+    """
+    b, a, n, k = _offer_inputs(
+        balance_usd, annual_rate, remaining_term_months, months_forborne=(months_forborne, 0)
+    )
+    if b.size != 1:
+        raise InputError(f"balance_usd: expected one loan (scalars), got {b.size} values")
+    principal, rate, n_left, k_months = float(b[0]), float(a[0]) / 12.0, int(n[0]), int(k[0])
+    rows, unpaid = [], 0.0
+    for month in range(1, k_months + 1):  # one loan, month by month: each month needs the last
+        interest = principal * rate
+        unpaid += interest
+        cap = unpaid if month == k_months else 0.0
+        principal, unpaid = principal + cap, unpaid - cap
+        rows.append(("forbearance", 0.0, interest, unpaid, cap, principal))
+    pay = float(_payment(np.array([principal]), np.array([float(a[0])]), np.array([float(n_left)]))[0])
+    for _ in range(n_left):
+        interest = principal * rate
+        principal = principal + interest - pay
+        rows.append(("repayment", pay, interest, 0.0, 0.0, principal))
+    cols = ["phase", "payment_usd", "interest_usd", "unpaid_interest_usd", "capitalised_usd", "balance_usd"]
+    out = pd.DataFrame(rows, columns=cols)
+    out.insert(0, "month", np.arange(1, len(out) + 1, dtype=np.int64))
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -23,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from nogo.autonomy import AutonomySurface, TopShare, When
+from nogo.charts import _HIGHLIGHT, _OPTIMAL, _require
 from nogo.costs import CostComponent, CostModel
 from nogo.dynamics import _count, _rng, _scalar
 from nogo.errors import InputError, as_float_array, as_outcome_array
@@ -30,9 +32,10 @@ from nogo.fairness import equal_opportunity_gap, selection_rates, threshold_by_g
 
 # fmt: off
 __all__ = [
-    "EXPLICIT_TERMS", "KNOWN_PROXIES", "SKILLS", "STAR_QUANTILES", "HiringPlanted", "Screener",
-    "applicant_pool", "autonomy_report", "compare_feature_sets", "decision_log", "drop_explicit_terms",
-    "screen_report", "screening_cost_model", "screening_surface", "star_ratings", "train_screener",
+    "EXPLICIT_TERMS", "KIND_COLOURS", "KNOWN_PROXIES", "SKILLS", "STAR_QUANTILES", "WOMENS_COLLEGES",
+    "HiringPlanted", "Screener", "applicant_pool", "autonomy_report", "coefficient_chart",
+    "compare_feature_sets", "decision_log", "drop_explicit_terms", "impact_ratio_chart", "screen_report",
+    "screening_cost_model", "screening_surface", "star_ratings", "train_screener",
 ]
 # fmt: on
 
@@ -40,7 +43,9 @@ SKILLS: tuple[str, ...] = ("skill_coding", "skill_systems", "skill_algorithms", 
 """Job-relevant skills, each a noisy measure of the latent qualification (z-scores)."""
 EXPLICIT_TERMS: tuple[str, ...] = ("mentions_womens",)
 """The explicit gendered term ("women's chess club captain"): what the reporting says was penalised."""
-KNOWN_PROXIES: tuple[str, ...] = ("womens_college", "verb_executed", "verb_captured")
+WOMENS_COLLEGES: tuple[str, ...] = ("womens_college_a", "womens_college_b")
+"""The two all-women's colleges whose graduates the reporting says were downgraded (one term each)."""
+KNOWN_PROXIES: tuple[str, ...] = (*WOMENS_COLLEGES, "verb_executed", "verb_captured")
 """Proxies named in the reporting: the two all-women's colleges, and verbs more common on men's resumes."""
 STAR_QUANTILES: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
 """Quantiles of the training pool's scores between 1|2|3|4|5 stars: quintiles (assumed; never published)."""
@@ -82,6 +87,8 @@ class HiringPlanted:
         object.__setattr__(self, "skill_loadings", tuple(map(float, loads)))
         for name in _PROBABILITIES:
             object.__setattr__(self, name, _scalar(name, getattr(self, name), low=0.0, high=1.0))
+        if (rate := self.womens_college_rate_women) > 0.5:
+            raise InputError(f"womens_college_rate_women: expected at most 0.5 per college (two), got {rate}")
         for name in ("share_qualified", "term_base_rate"):
             _scalar(name, getattr(self, name), low=0.0, high=1.0, low_open=True, high_open=True)
         for name in ("term_gender_logodds", "hire_intercept", "hire_weight", "label_bias"):
@@ -121,7 +128,7 @@ def applicant_pool(
     skill_loadings: Sequence[float] = (0.8, 0.7, 0.6, 0.5),
     womens_term_rate_women: float = 0.30,
     womens_term_rate_men: float = 0.01,
-    womens_college_rate_women: float = 0.05,
+    womens_college_rate_women: float = 0.08,
     verb_rate_men: float = 0.60,
     verb_rate_women: float = 0.25,
     n_terms: int = 20,
@@ -143,7 +150,8 @@ def applicant_pool(
     * skill ``j`` is ``l_j * qualification + sqrt(1 - l_j**2) * noise``: N(0, 1), correlation ``l_j``
       (``skill_loadings``) with qualification, and independent of gender given it;
     * ``mentions_womens`` with probability ``womens_term_rate_women`` for women, ``..._men`` for men;
-      ``womens_college`` for women only, with probability ``womens_college_rate_women``; ``verb_executed``
+      ``womens_college_a`` and ``womens_college_b`` (:data:`WOMENS_COLLEGES`) for women only, each with
+      probability ``womens_college_rate_women`` (one or the other, never both); ``verb_executed``
       and ``verb_captured`` (independently) with ``verb_rate_men`` or ``verb_rate_women``;
     * ``n_terms`` other terms, stand-ins for the thousands a bag-of-words screener reads: term ``j`` has
       logit rate ``logit(term_base_rate) +/- term_gender_logodds / 2``, even ``j`` more common among men,
@@ -157,9 +165,10 @@ def applicant_pool(
     -------
     pandas.DataFrame
         One row per applicant: ``applicant_id`` (0..n-1), ``gender``, ``qualification`` (z),
-        ``qualified`` (bool), the :data:`SKILLS` (z), ``mentions_womens``, ``womens_college``,
-        ``verb_executed``, ``verb_captured``, ``term_00`` ... (bools) and ``hired_before`` (bool).
-        ``attrs["planted"]`` is the :class:`HiringPlanted` record. Same seed, same pool.
+        ``qualified`` (bool), the :data:`SKILLS` (z), ``mentions_womens``, ``womens_college_a``,
+        ``womens_college_b``, ``verb_executed``, ``verb_captured``, ``term_00`` ... (bools) and
+        ``hired_before`` (bool). ``attrs["planted"]`` is the :class:`HiringPlanted` record. Same seed,
+        same pool.
 
     Examples
     --------
@@ -188,7 +197,10 @@ def applicant_pool(
             "qualified": q >= p.qualified_cut_z,
             **{name: skills[:, j] for j, name in enumerate(SKILLS)},
             "mentions_womens": u[:, 0] < np.where(woman, p.womens_term_rate_women, p.womens_term_rate_men),
-            "womens_college": woman & (u[:, 1] < p.womens_college_rate_women),
+            "womens_college_a": woman & (u[:, 1] < p.womens_college_rate_women),
+            "womens_college_b": woman
+            & (u[:, 1] >= p.womens_college_rate_women)
+            & (u[:, 1] < 2 * p.womens_college_rate_women),
             "verb_executed": u[:, 2] < verb,
             "verb_captured": u[:, 3] < verb,
             **{name: terms[:, j] for j, name in enumerate(p.terms)},
@@ -597,3 +609,107 @@ def autonomy_report(
     cols = ["policy", "group", "n", "n_shortlisted_alone", "shortlist_rate", "impact_ratio"]
     cols += ["passes_four_fifths", "n_rejected_alone", "n_to_humans", "share_to_humans"]
     return pd.concat(frames, ignore_index=True)[cols + ["cost_usd"] * (costs is not None)]
+
+
+# -- charts ------------------------------------------------------------------------------------------------
+
+KIND_COLOURS: dict[str, str] = {
+    "explicit gendered term": _HIGHLIGHT,
+    "known proxy": "#f4a261",
+    "other term": "#8d99ae",
+    "skill": _OPTIMAL,
+    "other": "#bbbbbb",
+}
+"""One colour per feature kind in :func:`coefficient_chart`: what the reporting named stands out."""
+
+
+def coefficient_chart(
+    coefficients: pd.DataFrame, *, title: str = "What the screener learned from past hires"
+) -> alt.LayerChart:
+    """Each feature's coefficient with its 95% interval, the gendered term and the proxies highlighted.
+
+    ``coefficients`` is :attr:`Screener.coefficients` (``feature``, ``kind``, ``coefficient``, ``ci_low``,
+    ``ci_high``); features are sorted by coefficient, coloured by kind, with a rule at zero (left of it, the
+    feature lowers the score). Skills are per standard deviation, terms for having the term.
+
+    Examples
+    --------
+    >>> pool = applicant_pool(3_000, seed=0)
+    >>> s = train_screener(pool, features=("skill_coding", "mentions_womens"), seed=0)
+    >>> [layer["mark"]["type"] for layer in coefficient_chart(s.coefficients).to_dict()["layer"]]
+    ['rule', 'point', 'rule']
+    """
+    _require(coefficients, "coefficients", ("feature", "kind", "coefficient", "ci_low", "ci_high"))
+    data = coefficients[["feature", "kind", "coefficient", "ci_low", "ci_high"]].copy()
+    order = data.sort_values("coefficient")["feature"].tolist()
+    kinds = [k for k in KIND_COLOURS if k in set(data["kind"])]
+    y = alt.Y("feature:N", sort=order, title=None)
+    colour = alt.Color(
+        "kind:N", title="feature", scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds])
+    )
+    tip = [
+        "feature:N",
+        "kind:N",
+        *(alt.Tooltip(f"{c}:Q", format=".2f") for c in ("coefficient", "ci_low", "ci_high")),
+    ]
+    base = alt.Chart(data)
+    interval = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", y=y, color=colour)
+    point = base.mark_point(filled=True, size=50).encode(
+        x=alt.X("coefficient:Q", title="log-odds of 'hired before' (95% interval)"),
+        y=y,
+        color=colour,
+        tooltip=tip,
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#333").encode(x="zero:Q")
+    height = max(120, 16 * len(data))
+    return alt.layer(interval, point, zero).properties(title=title, height=height)
+
+
+def impact_ratio_chart(
+    report: pd.DataFrame,
+    *,
+    min_ratio: float = 0.8,
+    title: str = "The lowest group's impact ratio at each star cut",
+) -> alt.LayerChart:
+    """The lowest group's adverse-impact ratio at each star cut, one line per feature set, the 0.8 line drawn.
+
+    ``report`` is :func:`screen_report` (one line) or :func:`compare_feature_sets` (one line per
+    ``feature_set``): ``min_stars``, ``group``, ``impact_ratio``. At each (feature set, cut) the lowest
+    ratio is drawn, with its group in the tooltip; a point below the dashed line fails the four-fifths rule.
+
+    Examples
+    --------
+    >>> rep = pd.DataFrame({"min_stars": [4, 4, 5, 5], "group": ["m", "w", "m", "w"],
+    ...                     "impact_ratio": [1.0, 0.7, 1.0, 0.5]})
+    >>> spec = impact_ratio_chart(rep).to_dict()
+    >>> [r["impact_ratio"] for r in spec["datasets"][spec["layer"][0]["data"]["name"]]]
+    [0.7, 0.5]
+    """
+    _require(report, "report", ("min_stars", "group", "impact_ratio"))
+    line = _scalar("min_ratio", min_ratio, low=0.0, high=1.0, low_open=True, expected="a ratio in (0, 1]")
+    data = report.assign(feature_set=report.get("feature_set", "screener"))
+    keys = ["feature_set", "min_stars"]
+    data = data.loc[data.groupby(keys, sort=False)["impact_ratio"].idxmin(), [*keys, "group", "impact_ratio"]]
+    data = data.assign(group=data["group"].astype(str), feature_set=data["feature_set"].astype(str))
+    sets = list(dict.fromkeys(data["feature_set"]))
+    palette = [_HIGHLIGHT, "#f4a261", "#e9c46a", "#2a9d8f", _OPTIMAL, "#8d99ae"]  # biased warm, fixes cool
+    colours = alt.Scale(domain=sets, range=[palette[i % len(palette)] for i in range(len(sets))])
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "min_stars:O", title="shortlisted at this many stars or more", axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y("impact_ratio:Q", title="lowest impact ratio", scale=alt.Scale(domain=[0, 1.05])),
+            color=alt.Color("feature_set:N", title=None, sort=sets, scale=colours),
+            tooltip=["feature_set:N", "min_stars:O", "group:N", alt.Tooltip("impact_ratio:Q", format=".2f")],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"four_fifths": [line]}))
+        .mark_rule(color="#333", strokeDash=[4, 3])
+        .encode(y="four_fifths:Q")
+    )
+    heading = alt.TitleParams(title, subtitle=f"dashed: the four-fifths line at {line:g}; below it fails")
+    return alt.layer(lines, rule).properties(title=heading, width=460)

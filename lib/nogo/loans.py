@@ -26,11 +26,13 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from nogo.amortisation import _months, _payment, _plan, forbearance, income_driven, term_extension
 from nogo.autonomy import AutonomySurface, Never, ValueCap, When
+from nogo.calibration import calibrate_out_of_fold
 from nogo.errors import InputError, as_float_array, check_choice, check_rate
 from nogo.fairness import selection_rates
 
@@ -42,14 +44,18 @@ __all__ = [
     "NO_HIDDEN_COST_RULE",
     "borrower_book",
     "choose_offers",
+    "consent_probability",
     "disclose",
     "harm_by",
     "loan_autonomy_surface",
     "loan_offers",
     "policy_summary",
     "rate_gap_by_group",
+    "repeat_forbearance_chart",
     "repeat_forbearance_rate",
     "simulate_hardship_calls",
+    "steering_book",
+    "total_cost_chart",
 ]
 
 ILLUSTRATIVE_SAVING_USD_PER_YEAR = 1200.0
@@ -177,6 +183,31 @@ def borrower_book(
     )
     book.attrs = {"synthetic": True, "seed": seed, "markup_bps": markup, **p}
     return book
+
+
+def steering_book(
+    n_borrowers: int,
+    *,
+    seed: int,
+    markup_group_b_bps: float = DEFAULT_MARKUP_BPS["B"],
+    markup_group_c_bps: float = DEFAULT_MARKUP_BPS["C"],
+    **overrides: Any,
+) -> pd.DataFrame:
+    """:func:`borrower_book` with the planted markups as flat arguments: the case file's data generator.
+
+    Group ``A`` is the reference (no markup); ``B`` and ``C`` carry ``markup_group_b_bps`` and
+    ``markup_group_c_bps``. Other book parameters pass through ``overrides`` (for example a SYNTHETIC
+    auto-loan book: ``median_balance_usd``, ``balance_sigma``, ``remaining_term_months``).
+
+    Examples
+    --------
+    >>> book = steering_book(500, seed=1, markup_group_b_bps=0.0, markup_group_c_bps=45.0)
+    >>> book.attrs["markup_bps"]
+    {'A': 0.0, 'B': 0.0, 'C': 45.0}
+    """
+    b = float(as_float_array("markup_group_b_bps", markup_group_b_bps)[0])
+    c = float(as_float_array("markup_group_c_bps", markup_group_c_bps)[0])
+    return borrower_book(n_borrowers, seed=seed, markup_bps={"A": 0.0, "B": b, "C": c}, **overrides)
 
 
 _BOOK_COLUMNS = tuple(
@@ -363,6 +394,53 @@ def disclose(offers: pd.DataFrame) -> pd.DataFrame:
     offers = _frame(offers, "offers", ("raises_total_cost", "informed_consent"))
     raises = offers["raises_total_cost"].to_numpy(dtype=bool)
     return offers.assign(consent_recorded=raises & offers["informed_consent"].to_numpy(dtype=bool))
+
+
+def consent_probability(offers: pd.DataFrame, *, seed: int, n_folds: int = 5) -> np.ndarray:
+    """A calibrated probability that making each offer is right, from what the agent can compute.
+
+    The agent's ``score`` is its confidence that the borrower *accepts*: it is not the probability that
+    acting is right (``outcome``: no hidden cost, or informed consent to it). This estimate uses what the
+    agent knows exactly before it speaks: whether the offer raises the total cost of credit, by how many
+    months of the current payment (``total_cost_change_usd / payment_usd``, 0 for offers that do not raise
+    it), and whether the borrower is in hardship. Within each hardship stratum, isotonic regression of
+    ``outcome`` on minus that increase, fitted out of fold (:func:`nogo.calibrate_out_of_fold`, shuffled
+    with ``seed``), so no decision is scored by a model that saw it. A stratum whose outcomes are all the
+    same gets that rate. Assumes consent does not rise with the increase (the isotonic shape).
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability in [0, 1] per row of ``offers``.
+
+    Examples
+    --------
+    >>> offers = loan_offers(borrower_book(2_000, seed=5))
+    >>> p = consent_probability(offers, seed=5)
+    >>> bool(abs(p.mean() - offers["outcome"].mean()) < 0.01)  # calibrated in the large
+    True
+    >>> bool(p[~offers["raises_total_cost"].to_numpy()].min() > 0.95)  # no hidden cost: right
+    True
+    """
+    cols = ("hardship", "outcome", "payment_usd", "total_cost_change_usd", "raises_total_cost")
+    offers = _frame(offers, "offers", cols)
+    pay = as_float_array("offers: column 'payment_usd'", offers["payment_usd"], nonnegative=True)
+    change = as_float_array("offers: column 'total_cost_change_usd'", offers["total_cost_change_usd"])
+    raises = offers["raises_total_cost"].to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        months_added = np.where(raises, change / np.where(pay > 0, pay, 1.0), 0.0)
+    y = offers["outcome"].to_numpy(dtype=bool)
+    hard = offers["hardship"].to_numpy(dtype=bool)
+    p = np.empty(len(offers))
+    for stratum in (False, True):  # two strata, each vectorised
+        m = hard == stratum
+        if not m.any():
+            continue
+        if y[m].all() or not y[m].any() or m.sum() < 2 * n_folds:
+            p[m] = y[m].mean()
+        else:
+            p[m] = calibrate_out_of_fold(-months_added[m], y[m], n_folds=n_folds, seed=seed)
+    return p
 
 
 def _harmed(frame: pd.DataFrame) -> np.ndarray:
@@ -704,3 +782,110 @@ def loan_autonomy_surface(*, value_cap_usd: float | None = None) -> AutonomySurf
     if value_cap_usd is not None:
         rules.append(ValueCap(value_cap_usd))
     return AutonomySurface(tuple(rules))
+
+
+# -- charts ---------------------------------------------------------------------------------------------
+
+_POLICY_COLOURS = {"immediate_saving": "#e76f51", "total_cost": "#264653"}
+
+
+def total_cost_chart(
+    chosen: pd.DataFrame,
+    *,
+    bins: int = 40,
+    title: str = "Change in each borrower's total cost of credit",
+) -> alt.VConcatChart:
+    """Histogram of ``total_cost_change_usd`` per ``policy``, one panel each, zero and the mean marked.
+
+    Bins are shared by the panels and span the 0.5th to 99.5th percentile of all rows; values beyond fall
+    into the end bins (so a few huge balances do not squash the picture). Embeds ``bins`` rows per panel.
+
+    Examples
+    --------
+    >>> offers = loan_offers(borrower_book(1_000, seed=2))
+    >>> chart = total_cost_chart(pd.concat([choose_offers(offers, p) for p in LOAN_POLICIES]))
+    >>> [c.layer[0].mark.type for c in chart.vconcat]
+    ['bar', 'bar']
+    """
+    chosen = _frame(chosen, "chosen", ("policy", "total_cost_change_usd"))
+    x = as_float_array("chosen: column 'total_cost_change_usd'", chosen["total_cost_change_usd"])
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
+        raise InputError(f"bins: expected a whole number of bins >= 1, got {bins!r}")
+    lo, hi = np.quantile(x, [0.005, 0.995])
+    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, bins + 1)
+    scale = alt.Scale(domain=[float(edges[0]), float(edges[-1])])
+    panels = []
+    for policy in pd.unique(chosen["policy"]):  # one panel per policy (two)
+        m = (chosen["policy"] == policy).to_numpy()
+        counts = np.bincount(np.clip(np.searchsorted(edges, x[m], side="right") - 1, 0, bins - 1), None, bins)
+        data = pd.DataFrame({"from_usd": edges[:-1], "to_usd": edges[1:], "borrowers": counts})
+        colour = _POLICY_COLOURS.get(str(policy), "#8d99ae")
+        bars = (
+            alt.Chart(data)
+            .mark_bar(color=colour)
+            .encode(
+                x=alt.X("from_usd:Q", bin="binned", scale=scale, title="total cost change (USD)"),
+                x2="to_usd:Q",
+                y=alt.Y("borrowers:Q", title="borrowers"),
+                tooltip=[
+                    alt.Tooltip("from_usd:Q", format=",.0f"),
+                    alt.Tooltip("to_usd:Q", format=",.0f"),
+                    "borrowers:Q",
+                ],
+            )
+        )
+        marks = pd.DataFrame({"at_usd": [0.0, float(x[m].mean())], "mark": ["no change", "mean"]})
+        rules = (
+            alt.Chart(marks)
+            .mark_rule(strokeDash=[4, 3])
+            .encode(
+                x=alt.X("at_usd:Q", scale=scale),
+                color=alt.Color(
+                    "mark:N",
+                    scale=alt.Scale(domain=["mean", "no change"], range=["#333", "#999"]),
+                    legend=None,
+                ),
+                tooltip=["mark:N", alt.Tooltip("at_usd:Q", format=",.0f")],
+            )
+        )
+        label = f"policy: {policy}; mean {x[m].mean():+,.0f} USD (dark line), no change (grey line)"
+        panels.append(alt.layer(bars, rules).properties(title=label, height=140))
+    return alt.vconcat(*panels).properties(title=title)
+
+
+def repeat_forbearance_chart(
+    rates: pd.DataFrame,
+    *,
+    title: str = "Repeat forbearance: share of spells followed by another",
+) -> alt.Chart:
+    """The repeat rate by cohort month (:func:`repeat_forbearance_rate` with ``by="month"``), per ``series``.
+
+    Months with no observed spell are left out. Add a ``series`` column to draw several lines (for
+    example one per policy or arrangement).
+
+    Examples
+    --------
+    >>> calls = simulate_hardship_calls(borrower_book(500, seed=1), months=24, seed=1)
+    >>> rates = repeat_forbearance_rate(calls).assign(series="steering agent")
+    >>> repeat_forbearance_chart(rates).to_dict()["mark"]["type"]
+    'line'
+    """
+    rates = _frame(rates, "rates", ("period", "repeat_rate", "n_observed"))
+    data = rates.assign(series=rates["series"] if "series" in rates else "all")
+    data = data.loc[data["n_observed"] > 0, ["period", "repeat_rate", "n_observed", "series"]]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:Q", title="month the spell started"),
+            y=alt.Y(
+                "repeat_rate:Q",
+                title="repeat rate",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
+            tooltip=["series:N", "period:Q", alt.Tooltip("repeat_rate:Q", format=".1%"), "n_observed:Q"],
+        )
+        .properties(title=title)
+    )

@@ -2,14 +2,17 @@
 
 *The Fly run* ("The Making of a Fly", April 2011; shared/incidents.md section 1): :func:`fly_guardrails`
 replays the two rules with :func:`nogo.repricing_loop` and finds, with the switches of :mod:`nogo.killswitch`,
-the day a price cap, a daily change limit and an anomaly kill switch would each have stopped the loop.
+the day a price cap, a daily change limit and an anomaly kill switch would each have stopped the loop;
+:func:`loop_projection` runs the loop forward with noisy multipliers under each bound, and
+:func:`price_path_chart` draws the run with the day each guardrail fires.
 
 *A catalogue decision* (shared/frameworks.md item 4: an illustrative interview prompt, not an incident): an
 agent right 93% of the time on a long-tailed catalogue. :func:`pricing_catalogue` plants that truth in a
 synthetic log; :func:`tail_share` shows the tail carries the expected cost of error; :func:`action_grid`
 places the action types on the Impact Grid; :func:`value_cap_curve` and :func:`best_value_cap` price
 "alone up to a value cap, a person approves above it" and find the best cap with a bootstrap interval over
-SKUs (as :mod:`nogo.bootstrap`: sort once, bootstrap counts per replicate, cumulative sums).
+SKUs (as :mod:`nogo.bootstrap`: sort once, bootstrap counts per replicate, cumulative sums);
+:func:`value_cap_chart` draws the curve, the best cap and its interval.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -32,14 +36,18 @@ from nogo.killswitch import CusumErrorRate, SignalCap, evaluate_kill_switches
 from nogo.thresholds import _prefix
 
 __all__ = [
+    "GUARDRAIL_POLICIES",
     "PRICING_ACTIONS",
     "ValueCapResult",
     "action_grid",
     "best_value_cap",
     "fly_guardrails",
+    "loop_projection",
+    "price_path_chart",
     "pricing_catalogue",
     "review_costs",
     "tail_share",
+    "value_cap_chart",
     "value_cap_curve",
 ]
 
@@ -53,7 +61,14 @@ PRICING_ACTIONS: dict[str, tuple[float, float]] = {
 the loss share is the part of a SKU's inventory value a wrong action of that type loses (sold too cheap,
 left unsold and written down, or pulled from sale): a wrong delist of the largest ($4M) SKU costs $2M."""
 
+# The Fly run (shared/incidents.md section 1), the defaults of fly_guardrails and loop_projection.
+_FLY_P0_USD = 1_730_045.91  # cheapest new copy when first noticed: F1, F2 (SEEN)
+_FLY_MULTIPLIER_A = 0.9983  # profnath: 0.9983 x bordeebook's price: F2 (SEEN)
+_FLY_MULTIPLIER_B = 1.270589  # bordeebook: 1.270589 x profnath's price: F2, F4 (SEEN)
+_FLY_DAYS = 10  # DERIVED: p0 * 1.270589 * 1.26843**10 = the $23,698,655.93 peak (F3, F5), 18 April (F1)
+
 _BLOCK_CELLS = 1_000_000  # replicates x decisions held in memory at once
+_MAX_CAPS = 400  # caps drawn by value_cap_chart
 
 
 # -- boundary checks -------------------------------------------------------------------------------------
@@ -249,23 +264,37 @@ def review_costs(
     *,
     review_usd: float = 100.0,
     reviewer_miss_rate: float = 0.1,
+    missed_share: float = 0.0,
     cost_col: str = "cost_if_wrong_usd",
+    value_col: str = "value_usd",
 ) -> DecisionCosts:
     """Costs of the value-cap model: a wrong action costs ``cost_col``; a person's approval costs
     ``review_usd`` and lets a wrong price through with probability ``reviewer_miss_rate``. Illustrative
     defaults: $100 a review (an hour of a pricing analyst, with the delay); one wrong price in ten missed.
+
+    ``missed_share`` prices the third action, holding back (leaving the price as it is): a right repricing
+    not made forgoes ``missed_share * value_col`` (the gain it would have brought, as a share of the
+    inventory value). At 0, the default, holding back is free: the value cap compares acting alone with a
+    person's approval only (both make the right repricings), so the gain cancels and is left out. A drill
+    that offers "block" needs it above 0, or blocking everything would look optimal.
 
     Examples
     --------
     >>> c = review_costs(pd.DataFrame({"cost_if_wrong_usd": [50.0, 2e6]}))
     >>> c.expected([0.93, 0.93]).round(1).tolist()  # act, escalate, decline
     [[3.5, 100.4, 0.0], [140000.0, 14100.0, 0.0]]
+    >>> log = pd.DataFrame({"cost_if_wrong_usd": [50.0, 2e6], "value_usd": [1000.0, 4e6]})
+    >>> review_costs(log, missed_share=0.02).expected([0.93, 0.93])[:, 2].round(1).tolist()
+    [18.6, 74400.0]
     """
     log = _log(log, "review_costs", (cost_col,))
     fee = _scalar("review_usd", review_usd, low=0.0, expected="a cost >= 0")
     miss = check_rate("reviewer_miss_rate", reviewer_miss_rate)
     fa = _values(log, "review_costs", cost_col)
-    return DecisionCosts(false_action_usd=fa, missed_usd=0.0, escalate_usd=fee, reviewer_miss_rate=miss)
+    missed: float | np.ndarray = check_rate("missed_share", missed_share)
+    if missed > 0:
+        missed = missed * _values(_log(log, "review_costs", (value_col,)), "review_costs", value_col)
+    return DecisionCosts(false_action_usd=fa, missed_usd=missed, escalate_usd=fee, reviewer_miss_rate=miss)
 
 
 @dataclass(frozen=True)
@@ -532,10 +561,10 @@ def fly_guardrails(
     anomaly_move: float = 0.10,
     anomaly_cusum: tuple[float, float, float] = (0.05, 0.5, 5.0),
     seller: str = "highest",
-    p0_a_usd: float = 1_730_045.91,  # cheapest new copy when first noticed: F1, F2 (SEEN)
-    multiplier_a: float = 0.9983,  # profnath: 0.9983 x bordeebook's price: F2 (SEEN)
-    multiplier_b: float = 1.270589,  # bordeebook: 1.270589 x profnath's price: F2, F4 (SEEN)
-    days: int = 10,  # DERIVED: p0 * 1.270589 * 1.26843**10 = the $23,698,655.93 peak (F3, F5), 18 April (F1)
+    p0_a_usd: float = _FLY_P0_USD,
+    multiplier_a: float = _FLY_MULTIPLIER_A,
+    multiplier_b: float = _FLY_MULTIPLIER_B,
+    days: int = _FLY_DAYS,
     noise_sd: float = 0.0,
     seed: int | None = None,
 ) -> pd.DataFrame:
@@ -597,3 +626,267 @@ def fly_guardrails(
     out["peak_with_switch_usd"] = peak[-1] - ev["loss_avoided_usd"]
     out["peak_avoided_usd"] = ev["loss_avoided_usd"]
     return out
+
+
+# -- the Fly loop run forward ----------------------------------------------------------------------------
+
+GUARDRAIL_POLICIES: tuple[str, ...] = ("no guardrail", "daily change limit", "price cap")
+"""The policies of :func:`loop_projection`, in order."""
+
+
+def loop_projection(
+    *,
+    reference_usd: float,
+    noise_sd: float,
+    seed: int | np.random.Generator,
+    cap_multiple: float = 10.0,
+    max_daily_change: float = 0.10,
+    days: int = 90,
+    n_paths: int = 500,
+    p0_a_usd: float = _FLY_P0_USD,
+    multiplier_a: float = _FLY_MULTIPLIER_A,
+    multiplier_b: float = _FLY_MULTIPLIER_B,
+) -> pd.DataFrame:
+    """The Fly loop run forward from its first sighting for ``days`` days, with noisy multipliers, under each
+    policy of :data:`GUARDRAIL_POLICIES`: no bound; each seller's daily change limited to
+    ``max_daily_change``; each seller's price capped at ``cap_multiple * reference_usd``.
+
+    Each run is :func:`nogo.repricing_loop` with lognormal jitter ``noise_sd`` on both multipliers (the
+    published ones are the medians). Every policy replays the same jitter (common random numbers), so the
+    differences between policies are theirs, not the sample's. Day 0 is the sighting: seller A's observed
+    price is not bounded by any policy, so on day 0 the price cap shows that price, and binds from day 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``policy``, ``path``, ``day`` (0 to ``days``), ``price_usd`` (the higher of the two sellers' prices
+        at the end of that day), ``log10_price_usd``; ``attrs`` hold ``cap_usd``, ``max_daily_change`` and
+        ``noise_sd``.
+
+    Examples
+    --------
+    >>> f = loop_projection(reference_usd=100.0, noise_sd=0.0, seed=0, days=30, n_paths=1)
+    >>> f[f["day"] == 30].set_index("policy")["price_usd"].map("{:,.0f}".format).to_dict()
+    {'no guardrail': '2,754,530,511', 'daily change limit': '38,356,880', 'price cap': '1,000'}
+    """
+    ref = _scalar("reference_usd", reference_usd, low=0.0, low_open=True, expected="a price > 0")
+    multiple = _scalar("cap_multiple", cap_multiple, low=0.0, low_open=True, expected="a multiple > 0")
+    cap = multiple * ref
+    # One integer seed replayed for every policy (a Generator is drawn from once).
+    base = int(_rng(seed).integers(2**63 - 1)) if isinstance(seed, np.random.Generator) else seed
+    _rng(base)
+    bounds: dict[str, dict[str, float]] = {
+        "no guardrail": {},
+        "daily change limit": {"max_daily_change": max_daily_change},
+        "price cap": {"cap_usd": cap},
+    }
+    parts = []
+    for policy in GUARDRAIL_POLICIES:
+        f = repricing_loop(
+            p0_a_usd, multiplier_a, multiplier_b, days, noise_sd=noise_sd, n_paths=n_paths, seed=base,
+            **bounds[policy],
+        )  # fmt: skip
+        price = np.maximum(f["price_a_usd"].to_numpy(), f["price_b_usd"].to_numpy())
+        frame = pd.DataFrame({"policy": policy, "path": f["path"], "day": f["day"], "price_usd": price})
+        parts.append(frame.assign(log10_price_usd=np.log10(price)))
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs |= {"cap_usd": cap, "max_daily_change": float(max_daily_change), "noise_sd": float(noise_sd)}
+    return out
+
+
+# -- charts ----------------------------------------------------------------------------------------------
+
+_SELLER_COLOURS = ("#264653", "#2a9d8f")
+_SWITCH_COLOURS = ("#e76f51", "#f4a261", "#e9c46a", "#8d99ae")
+
+
+def _frame(frame: Any, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}, "
+            f"got {', '.join(map(str, frame.columns))}"
+        )
+    if len(frame) == 0:
+        raise InputError(f"{name}: expected at least one row, got an empty frame")
+    return frame
+
+
+def price_path_chart(
+    path: pd.DataFrame,
+    guardrails: pd.DataFrame,
+    *,
+    cap_usd: float | None = None,
+    peak_usd: float | None = None,
+    seller_labels: tuple[str, str] = ("seller A", "seller B"),
+    title: str = "The loop, day by day, and when each guardrail would have fired",
+) -> alt.LayerChart:
+    """Both sellers' prices by day (log scale), a rule on each day a guardrail fires, the cap drawn.
+
+    Parameters
+    ----------
+    path
+        One path of :func:`nogo.repricing_loop` (``day``, ``price_a_usd``, ``price_b_usd``).
+    guardrails
+        The frame of :func:`fly_guardrails` (``switch``, ``fired``, ``fired_day``, ``price_at_fire_usd``):
+        each switch that fired gets a dashed rule at its day and a diamond at the price it saw.
+    cap_usd, peak_usd
+        The price cap and a published peak, drawn as labelled horizontal rules.
+    seller_labels
+        Names of seller A and seller B in the legend.
+
+    Examples
+    --------
+    >>> g = fly_guardrails(reference_usd=1e6)
+    >>> spec = price_path_chart(repricing_loop(1.7e6, 0.9983, 1.270589, 10), g, cap_usd=1e7).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['line', 'rule', 'point', 'rule', 'text']
+    """
+    _frame(path, "path", ("day", "price_a_usd", "price_b_usd"))
+    _frame(guardrails, "guardrails", ("switch", "fired", "fired_day", "price_at_fire_usd"))
+    if "path" in path.columns and path["path"].nunique() > 1:
+        raise InputError(f"path: expected one simulated path, got {path['path'].nunique()}; select one first")
+    if not (isinstance(seller_labels, tuple | list) and len(seller_labels) == 2):
+        raise InputError(f"seller_labels: expected two names (seller A, seller B), got {seller_labels!r}")
+    days = path["day"].to_numpy()
+    prices = pd.DataFrame(
+        {
+            "day": np.concatenate([days, days]),
+            "series": np.repeat([str(s) for s in seller_labels], len(days)),
+            "price_usd": np.concatenate([path["price_a_usd"], path["price_b_usd"]]).astype(np.float64),
+        }
+    )
+    fired = guardrails[guardrails["fired"].astype(bool)]
+    fires = pd.DataFrame(
+        {
+            "day": fired["fired_day"].astype(np.int64).to_numpy(),
+            "series": fired["switch"].astype(str).to_numpy(),
+            "price_usd": fired["price_at_fire_usd"].astype(np.float64).to_numpy(),
+        }
+    )
+    domain = [*map(str, seller_labels), *fires["series"]]
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=[*_SELLER_COLOURS, *_SWITCH_COLOURS[: len(fires)]]),
+        title=None,
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+    )
+    x = alt.X("day:Q", title="days since first sighting", axis=alt.Axis(tickMinStep=1))
+    y = alt.Y(
+        "price_usd:Q",
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(format="$~s"),
+        title="price (USD, log scale)",
+    )
+    usd = alt.Tooltip("price_usd:Q", format="$,.2f", title="price")
+    layers: list[alt.Chart] = [
+        alt.Chart(prices)
+        .mark_line(point=True)
+        .encode(x=x, y=y, color=colour, tooltip=["series:N", "day:Q", usd]),
+        alt.Chart(fires).mark_rule(strokeDash=[5, 3], strokeWidth=2).encode(x="day:Q", color=colour),
+        alt.Chart(fires)
+        .mark_point(shape="diamond", filled=True, size=140, opacity=0.9)
+        .encode(x=x, y=y, color=colour, tooltip=["series:N", "day:Q", usd]),
+    ]
+    refs = [
+        (v, label) for v, label in ((cap_usd, "price cap"), (peak_usd, "published peak")) if v is not None
+    ]
+    if refs:
+        lines = pd.DataFrame(
+            {
+                "price_usd": [_scalar(label, v, low=0.0, low_open=True) for v, label in refs],
+                "label": [f"{label} ${float(v):,.{0 if float(v).is_integer() else 2}f}" for v, label in refs],
+                "day": float(days.min()),
+            }
+        )
+        layers.append(alt.Chart(lines).mark_rule(color="#555", strokeDash=[2, 2]).encode(y=y))
+        layers.append(
+            alt.Chart(lines)
+            .mark_text(align="left", dx=4, dy=-7, color="#555")
+            .encode(x=x, y=y, text="label:N")
+        )
+    return alt.layer(*layers).properties(title=title)
+
+
+def value_cap_chart(
+    result: ValueCapResult,
+    *,
+    level: float = 0.9,
+    title: str = "Expected cost of each value cap, and where the best one could be",
+) -> alt.LayerChart:
+    """Total cost against the value cap (log scale), the best cap marked with its bootstrap interval, and
+    the two extremes (a person approves everything; the agent alone on everything) as rules.
+
+    The curve is thinned to at most 400 caps evenly spaced in log value, always keeping the best one.
+
+    Examples
+    --------
+    >>> log = pricing_catalogue(2000, seed=1)
+    >>> spec = value_cap_chart(best_value_cap(log, review_costs(log), n_boot=50, seed=2)).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['rect', 'rule', 'line', 'point']
+    """
+    if not isinstance(result, ValueCapResult):
+        raise InputError(
+            f"result: expected a ValueCapResult (see best_value_cap), got {type(result).__name__}"
+        )
+    interval = result.summary(level).loc["cap_usd"]
+    curve = result.curve
+    cap = curve["cap_usd"].to_numpy()
+    shown = curve[np.isfinite(cap) & (cap > 0)].reset_index(drop=True)
+    if len(shown) == 0:
+        raise InputError("result: expected at least one cap above 0 to draw on a log scale")
+    if len(shown) > _MAX_CAPS:
+        c = shown["cap_usd"].to_numpy()
+        grid = np.geomspace(c[0], c[-1], _MAX_CAPS)
+        keep = np.searchsorted(c, grid).clip(0, len(c) - 1)
+        best = np.searchsorted(c, result.cap_usd).clip(0, len(c) - 1)
+        shown = shown.iloc[np.unique(np.append(keep, best))]
+    data = shown[["cap_usd", "total_cost_usd", "share_reviewed"]]
+    log_x = {"scale": alt.Scale(type="log"), "axis": alt.Axis(format="$~s")}
+    x = alt.X("cap_usd:Q", title="value cap: the agent reprices alone up to (USD, log)", **log_x)
+    y = alt.Y("total_cost_usd:Q", axis=alt.Axis(format="$~s"), title="expected total cost (USD)")
+    extremes = pd.DataFrame(
+        {
+            "policy": ["a person approves everything", "the agent alone on everything"],
+            "total_cost_usd": [curve["total_cost_usd"].iloc[0], curve["total_cost_usd"].iloc[-1]],
+        }
+    )
+    band = pd.DataFrame(
+        {"low_usd": [interval["low"]], "high_usd": [interval["high"]], "interval": [f"{level:.0%} interval"]}
+    )
+    best_row = pd.DataFrame({"cap_usd": [result.cap_usd], "total_cost_usd": [result.cost_usd]})
+    cost_tip = alt.Tooltip("total_cost_usd:Q", format="$,.0f", title="total cost")
+    return alt.layer(
+        alt.Chart(band)
+        .mark_rect(opacity=0.15, color=_SELLER_COLOURS[1])
+        .encode(
+            x=alt.X("low_usd:Q", **log_x),
+            x2="high_usd:Q",
+            tooltip=[
+                "interval:N",
+                alt.Tooltip("low_usd:Q", format="$,.0f"),
+                alt.Tooltip("high_usd:Q", format="$,.0f"),
+            ],
+        ),
+        alt.Chart(extremes)
+        .mark_rule(strokeDash=[4, 3])
+        .encode(
+            y="total_cost_usd:Q",
+            color=alt.Color(
+                "policy:N",
+                scale=alt.Scale(range=list(_SWITCH_COLOURS[:2])),
+                title=None,
+                legend=alt.Legend(orient="bottom", labelLimit=0),
+            ),
+            tooltip=["policy:N", cost_tip],
+        ),
+        alt.Chart(data)
+        .mark_line(color=_SELLER_COLOURS[0])
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("cap_usd:Q", format="$,.0f"), cost_tip]),
+        alt.Chart(best_row)
+        .mark_point(filled=True, size=120, color=_SELLER_COLOURS[0])
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("cap_usd:Q", format="$,.0f", title="best cap"), cost_tip]),
+    ).properties(title=title)

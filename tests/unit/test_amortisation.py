@@ -291,3 +291,47 @@ def test_offer_frames_are_tidy():
     assert {"total_cost_change_usd", "monthly_saving_usd", "annual_saving_usd", "extends_term"} <= set(
         f.columns
     )
+
+
+# -- the month-by-month forbearance ledger -----------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(100.0, 2e5), rates, st.integers(1, 240), st.integers(0, 36))
+def test_forbearance_schedule_matches_an_independent_loop_and_the_closed_form(balance, rate, n, k):
+    s = am.forbearance_schedule(balance, rate, n, k)
+    # an independent loop: k months of simple interest on the principal, then capitalise, then repay
+    accrued = sum(balance * rate / 12.0 for _ in range(k))
+    pay = am.monthly_payment_usd(balance + accrued, rate, n)
+    interest, closing = _simulate(balance + accrued, rate, [pay] * n)
+    assert len(s) == k + n and s["month"].tolist() == list(range(1, k + n + 1))
+    assert (s["phase"].iloc[:k] == "forbearance").all() and (s["phase"].iloc[k:] == "repayment").all()
+    assert (s["payment_usd"].iloc[:k] == 0).all()
+    np.testing.assert_allclose(s["interest_usd"].iloc[:k], balance * rate / 12.0, rtol=1e-12)
+    np.testing.assert_allclose(s["interest_usd"].iloc[k:], interest, rtol=1e-9, atol=1e-9 * balance)
+    np.testing.assert_allclose(s["balance_usd"].iloc[k:], closing, rtol=1e-9, atol=1e-9 * balance)
+    assert s["capitalised_usd"].sum() == pytest.approx(accrued, rel=1e-12, abs=1e-12)
+    if k:  # the interest joins the principal at the end of the last forborne month, not before
+        assert s["capitalised_usd"].iloc[k - 1] == pytest.approx(accrued, rel=1e-12, abs=1e-12)
+        assert (s["capitalised_usd"].iloc[: k - 1] == 0).all() and s["unpaid_interest_usd"].iloc[k - 1] == 0
+    if k > 1:
+        unpaid = s["unpaid_interest_usd"].iloc[k - 2]
+        assert unpaid == pytest.approx(balance * rate / 12.0 * (k - 1), rel=1e-12, abs=1e-12)
+    closed = am.forbearance(balance, rate, n, k).iloc[0]
+    assert s["interest_usd"].sum() == pytest.approx(closed["new_total_interest_usd"], rel=1e-9, abs=1e-6)
+    assert abs(s["balance_usd"].iloc[-1]) <= 1e-8 * balance
+
+
+def test_forbearance_schedule_without_forbearance_is_the_amortisation_schedule():
+    s = am.forbearance_schedule(2_500.0, 0.0824, 12, 0)
+    plain = am.amortisation_schedule(2_500.0, 0.0824, 12)
+    np.testing.assert_allclose(s[["payment_usd", "interest_usd"]], plain[["payment_usd", "interest_usd"]])
+    np.testing.assert_allclose(s["balance_usd"], plain["balance_usd"], atol=1e-9)
+    assert round(s["interest_usd"].sum(), 2) == 112.98  # numpy_financial.ipmt example, as above
+
+
+def test_forbearance_schedule_rejects_several_loans_and_bad_months():
+    with pytest.raises(InputError, match=r"balance_usd: expected one loan \(scalars\), got 2 values"):
+        am.forbearance_schedule([1e4, 2e4], 0.05, 60, 3)
+    with pytest.raises(InputError, match=r"months_forborne: expected whole months >= 0, found 1.5 at row 0"):
+        am.forbearance_schedule(1e4, 0.05, 60, 1.5)

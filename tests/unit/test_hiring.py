@@ -63,8 +63,10 @@ def test_pool_rates_match_the_planted_parameters(pool):
     assert _within(women.mean(), p.share_women, np.sqrt(p.share_women * (1 - p.share_women) / N))
     check("mentions_womens", women, p.womens_term_rate_women)
     check("mentions_womens", ~women, p.womens_term_rate_men)
-    check("womens_college", women, p.womens_college_rate_women)
-    assert not pool.loc[~women, "womens_college"].any()  # all-women's colleges: no men
+    for college in hr.WOMENS_COLLEGES:  # two all-women's colleges, as reported: no men, one each at most
+        check(college, women, p.womens_college_rate_women)
+        assert not pool.loc[~women, college].any()
+    assert not (pool["womens_college_a"] & pool["womens_college_b"]).any()
     for verb in ("verb_executed", "verb_captured"):
         check(verb, women, p.verb_rate_women)
         check(verb, ~women, p.verb_rate_men)
@@ -135,7 +137,8 @@ def test_the_gendered_term_is_penalised_under_a_biased_label_and_not_in_the_cont
     c = screener.coefficients.set_index("feature")
     assert c.loc["mentions_womens", "ci_high"] < 0 and c.loc["mentions_womens", "z"] < -5
     assert c.loc["mentions_womens", "kind"] == "explicit gendered term"
-    assert c.loc["womens_college", "coefficient"] < 0  # the two all-women's colleges, downgraded
+    # the two all-women's colleges, downgraded (each a term the model reads; neither says "woman")
+    assert (c.loc[list(hr.WOMENS_COLLEGES), "ci_high"] < 0).all()
     assert (c.loc[["verb_executed", "verb_captured"], "ci_low"] > 0).all()  # favoured verbs
     assert (c.loc[list(hr.SKILLS), "z"] > 10).all()
     terms = c[c["kind"] == "other term"]
@@ -264,8 +267,9 @@ def test_dropping_the_explicit_term_leaves_the_proxies(pool, comparison):
     edited = hr.train_screener(pool, features=hr.drop_explicit_terms(every), seed=0)
     edited_c = edited.coefficients.set_index("feature")
     assert "mentions_womens" not in edited_c.index
-    assert edited_c.loc["womens_college", "coefficient"] < full.loc["womens_college", "coefficient"]
-    assert edited_c.loc["womens_college", "ci_high"] < 0
+    colleges = list(hr.WOMENS_COLLEGES)
+    assert (edited_c.loc[colleges, "coefficient"] < full.loc[colleges, "coefficient"]).all()
+    assert (edited_c.loc[colleges, "ci_high"] < 0).all()
     assert edited_c.loc["verb_executed", "coefficient"] > full.loc["verb_executed", "coefficient"]
     sets = comparison.attrs["feature_sets"]
     names = ["all terms", "explicit term dropped", "known proxies dropped too", "skills only", "true label"]
@@ -406,6 +410,10 @@ def test_small_pools_and_no_other_terms():
         ({"skill_loadings": (0.5, 1.0, 0.2, 0.1)}, r"skill_loadings: expected 4 correlations in \[0, 1\)"),
         ({"skill_loadings": (0.5,)}, r"skill_loadings: expected 4 correlations"),
         ({"label_bias": float("inf")}, r"label_bias: expected finite numbers, found inf at row 0"),
+        (
+            {"womens_college_rate_women": 0.6},
+            r"womens_college_rate_women: expected at most 0.5 per college \(two\), got 0.6",
+        ),
         ({"seed": "x"}, r"seed: expected a whole number or a numpy Generator, got 'x'"),
     ],
 )
@@ -505,3 +513,75 @@ def test_costs_and_surface_reject_bad_inputs(pool, screener):
         hr.autonomy_report(log.drop(columns="group"))
     with pytest.raises(InputError, match=r"log: column 'outcome' not in the decision log"):
         hr.autonomy_report(log.drop(columns="outcome"), cost_model=hr.screening_cost_model())
+
+
+# -- charts (checked through their Vega-Lite spec) ----------------------------------------------------------
+
+
+def _layer_rows(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data", spec.get("data"))
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def test_coefficient_chart_sorts_by_coefficient_and_highlights_the_gendered_term(screener):
+    spec = hr.coefficient_chart(screener.coefficients).to_dict()
+    interval, point, zero = spec["layer"]
+    assert (interval["mark"]["type"], point["mark"]["type"], zero["mark"]["type"]) == (
+        "rule",
+        "point",
+        "rule",
+    )
+    rows = _layer_rows(spec, point)
+    assert len(rows) == len(screener.features)  # one row per feature, nothing dropped or repeated
+    c = screener.coefficients
+    assert point["encoding"]["y"]["sort"] == c.sort_values("coefficient")["feature"].tolist()
+    assert point["encoding"]["y"]["sort"][0] in {"mentions_womens", *hr.WOMENS_COLLEGES}  # most penalised
+    scale = point["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["explicit gendered term"] == hr.KIND_COLOURS["explicit gendered term"]
+    assert colours["known proxy"] != colours["other term"] != colours["skill"]
+    assert set(colours) == set(c["kind"])
+    by_feature = {r["feature"]: r for r in rows}
+    for f in ("mentions_womens", *hr.WOMENS_COLLEGES):  # the interval drawn is the Wald interval
+        row = c.set_index("feature").loc[f]
+        assert by_feature[f]["ci_low"] == pytest.approx(
+            row["coefficient"] - norm.ppf(0.975) * row["std_error"]
+        )
+        assert by_feature[f]["ci_high"] < 0
+    assert (interval["encoding"]["x"]["field"], interval["encoding"]["x2"]["field"]) == ("ci_low", "ci_high")
+    assert _layer_rows(spec, zero) == [{"zero": 0.0}]
+    assert spec["height"] == 16 * len(screener.features)
+
+
+def test_impact_ratio_chart_draws_the_lowest_ratio_per_set_and_cut_with_the_four_fifths_line(comparison):
+    spec = hr.impact_ratio_chart(comparison).to_dict()
+    lines, rule = spec["layer"]
+    rows = _layer_rows(spec, lines)
+    # independent recount: a (set, cut) by group table, and the lower of the two groups
+    wide = comparison.pivot_table(index=["feature_set", "min_stars"], columns="group", values="impact_ratio")
+    assert len(rows) == len(wide) == 5 * 4
+    for r in rows:
+        ratios = wide.loc[(r["feature_set"], r["min_stars"])]
+        assert r["impact_ratio"] == pytest.approx(ratios.min()) and r["group"] == ratios.idxmin()
+        if r["feature_set"] in ("all terms", "explicit term dropped"):
+            assert r["group"] == "woman"  # the biased screeners shortlist women less at every cut
+    assert lines["encoding"]["color"]["sort"] == list(comparison.attrs["feature_sets"])
+    assert _layer_rows(spec, rule) == [{"four_fifths": 0.8}]
+    assert rule["encoding"]["y"]["field"] == "four_fifths"
+    # one screener's report: a single series, and the line where the caller puts it
+    single = hr.impact_ratio_chart(
+        comparison[comparison["feature_set"] == "all terms"].drop(columns="feature_set"), min_ratio=0.5
+    ).to_dict()
+    assert {r["feature_set"] for r in _layer_rows(single, single["layer"][0])} == {"screener"}
+    assert _layer_rows(single, single["layer"][1]) == [{"four_fifths": 0.5}]
+
+
+def test_charts_reject_bad_inputs(screener, comparison):
+    with pytest.raises(InputError, match=r"coefficients: missing column\(s\) ci_low, ci_high"):
+        hr.coefficient_chart(screener.coefficients.drop(columns=["ci_low", "ci_high"]))
+    with pytest.raises(InputError, match=r"report: expected a pandas DataFrame, got list"):
+        hr.impact_ratio_chart([1, 2])
+    with pytest.raises(InputError, match=r"report: missing column\(s\) impact_ratio"):
+        hr.impact_ratio_chart(comparison.drop(columns="impact_ratio"))
+    with pytest.raises(InputError, match=r"min_ratio: expected a ratio in \(0, 1\], got 1.5"):
+        hr.impact_ratio_chart(comparison, min_ratio=1.5)

@@ -399,3 +399,91 @@ def test_bad_inputs_name_the_argument_column_and_row(call, match):
     small = ln.borrower_book(50, seed=9)
     with pytest.raises(InputError, match=match):
         call(small)
+
+
+# -- helpers for the case notebook ----------------------------------------------------------------------
+
+
+def test_steering_book_is_the_book_with_flat_markups_and_passes_overrides():
+    flat = ln.steering_book(600, seed=4, markup_group_b_bps=12.5, markup_group_c_bps=40.0, balance_sigma=0.2)
+    nested = ln.borrower_book(600, seed=4, markup_bps={"A": 0.0, "B": 12.5, "C": 40.0}, balance_sigma=0.2)
+    pd.testing.assert_frame_equal(flat, nested)
+    assert flat.attrs["markup_bps"] == {"A": 0.0, "B": 12.5, "C": 40.0} and flat.attrs["balance_sigma"] == 0.2
+    pd.testing.assert_frame_equal(ln.steering_book(300, seed=2), ln.borrower_book(300, seed=2))
+
+
+def _planted_consent_probability(book: pd.DataFrame, offers: pd.DataFrame) -> np.ndarray:
+    """The probability the generator used, recomputed from its documented formula (not from the code)."""
+    bal = book.set_index("borrower_id").loc[offers["borrower_id"], "balance_usd"].to_numpy()
+    c = np.where(offers["hardship"], ln.BOOK_DEFAULTS["consent_hardship"], ln.BOOK_DEFAULTS["consent_other"])
+    inc = offers["total_cost_change_usd"].clip(lower=0).to_numpy()
+    return np.where(offers["raises_total_cost"], c * np.exp(-inc / (0.25 * bal)), 1.0)
+
+
+def test_consent_probability_is_calibrated_and_close_to_the_planted_probability(book, offers):
+    log = offers[offers["action_type"] != "keep_plan"].reset_index(drop=True)
+    p = ln.consent_probability(log, seed=3)
+    truth = _planted_consent_probability(book, log)
+    y = log["outcome"].to_numpy()
+    # calibration by deciles of p: observed rates within a few points of the mean prediction
+    bins = pd.qcut(p, 10, labels=False, duplicates="drop")
+    table = pd.DataFrame({"bin": bins, "p": p, "y": y}).groupby("bin").agg(p=("p", "mean"), y=("y", "mean"))
+    assert (table["p"] - table["y"]).abs().max() < 0.03
+    # the planted probability is the best any estimate can do; the out-of-fold one is close to it
+    assert np.abs(p - truth).mean() < 0.06
+    brier, brier_truth = np.mean((p - y) ** 2), np.mean((truth - y) ** 2)
+    assert brier < brier_truth + 0.01
+    assert brier < np.mean((log["score"].to_numpy() - y) ** 2) / 2  # far better than acceptance confidence
+    assert p[~log["raises_total_cost"].to_numpy()].min() > 0.95
+    np.testing.assert_array_equal(p, ln.consent_probability(log, seed=3))
+
+
+def test_consent_probability_uses_the_rate_of_a_stratum_with_one_outcome():
+    log = pd.DataFrame(
+        {
+            "hardship": [True] * 20 + [False] * 20,
+            "outcome": [True] * 20 + [True, False] * 10,
+            "payment_usd": 100.0,
+            "total_cost_change_usd": np.r_[np.full(20, 50.0), np.linspace(-10, 500, 20)],
+            "raises_total_cost": np.r_[np.ones(20, bool), np.linspace(-10, 500, 20) > 0.005],
+        }
+    )
+    p = ln.consent_probability(log, seed=1, n_folds=2)
+    assert (p[:20] == 1.0).all() and ((p[20:] >= 0) & (p[20:] <= 1)).all()
+    with pytest.raises(InputError, match=r"offers: column 'payment_usd' not found"):
+        ln.consent_probability(log.drop(columns="payment_usd"), seed=1)
+
+
+def test_total_cost_chart_counts_every_borrower_in_shared_clipped_bins(offers):
+    chosen = pd.concat([ln.choose_offers(offers, p) for p in ln.LOAN_POLICIES], ignore_index=True)
+    spec = ln.total_cost_chart(chosen, bins=25).to_dict()
+    x = chosen["total_cost_change_usd"].to_numpy()
+    lo, hi = np.quantile(x, [0.005, 0.995])
+    datasets = spec["datasets"]
+    for panel, policy in zip(spec["vconcat"], ln.LOAN_POLICIES, strict=True):
+        bars, rules = panel["layer"]
+        assert bars["mark"]["type"] == "bar" and rules["mark"]["type"] == "rule"
+        rows = pd.DataFrame(datasets[bars["data"]["name"]])
+        mine = x[chosen["policy"].to_numpy() == policy]
+        counts, _ = np.histogram(np.clip(mine, lo, hi), bins=25, range=(lo, hi))  # numpy's own binning
+        assert rows["borrowers"].tolist() == counts.tolist() and rows["borrowers"].sum() == len(mine)
+        marks = pd.DataFrame(datasets[rules["data"]["name"]]).set_index("mark")["at_usd"]
+        assert marks["no change"] == 0.0 and marks["mean"] == pytest.approx(mine.mean())
+    with pytest.raises(InputError, match=r"bins: expected a whole number of bins >= 1, got 0"):
+        ln.total_cost_chart(chosen, bins=0)
+
+
+def test_repeat_forbearance_chart_draws_observed_cohorts_only(book):
+    calls = ln.simulate_hardship_calls(book.iloc[:2000], months=24, seed=2)
+    rates = ln.repeat_forbearance_rate(calls)
+    spec = ln.repeat_forbearance_chart(rates).to_dict()
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    assert len(rows) == int((rates["n_observed"] > 0).sum()) and set(rows["series"]) == {"all"}
+    assert spec["mark"]["type"] == "line" and spec["encoding"]["y"]["field"] == "repeat_rate"
+    with pytest.raises(InputError, match=r"rates: column 'repeat_rate' not found"):
+        ln.repeat_forbearance_chart(rates.drop(columns="repeat_rate"))
+
+
+def test_steering_book_rejects_a_markup_that_is_not_a_number():
+    with pytest.raises(InputError, match=r"markup_group_c_bps: expected finite numbers, found nan at row 0"):
+        ln.steering_book(10, seed=1, markup_group_c_bps=float("nan"))

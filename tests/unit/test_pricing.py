@@ -16,13 +16,17 @@ from nogo import InputError
 from nogo.costs import DecisionCosts
 from nogo.dynamics import repricing_loop
 from nogo.pricing import (
+    GUARDRAIL_POLICIES,
     PRICING_ACTIONS,
     action_grid,
     best_value_cap,
     fly_guardrails,
+    loop_projection,
+    price_path_chart,
     pricing_catalogue,
     review_costs,
     tail_share,
+    value_cap_chart,
     value_cap_curve,
 )
 
@@ -503,3 +507,180 @@ def test_fly_guardrails_rejects_bad_inputs():
         fly_guardrails(reference_usd=1e6, anomaly_cusum=(0.05, 0.5))
     with pytest.raises(InputError, match=r"seed: a simulation with noise_sd > 0 needs an explicit seed"):
         fly_guardrails(reference_usd=1e6, noise_sd=0.1)
+
+
+# -- holding back: the third action of review_costs ------------------------------------------------------
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(1.0, 1e7), min_size=1, max_size=20),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 0.2),
+    st.floats(0.0, 500.0),
+)
+def test_review_costs_prices_each_action_as_documented(values, p, missed_share, fee):
+    value = np.array(values)
+    log = pd.DataFrame({"value_usd": value, "cost_if_wrong_usd": 0.3 * value})
+    m = review_costs(log, review_usd=fee, reviewer_miss_rate=0.1, missed_share=missed_share).expected(
+        np.full(len(value), p)
+    )
+    # By hand: act loses the cost of error when wrong; a person costs the fee and lets 10% of the wrong
+    # ones through; holding back forgoes missed_share of the value when the repricing was right.
+    np.testing.assert_allclose(m[:, 0], (1 - p) * 0.3 * value, rtol=1e-12)
+    np.testing.assert_allclose(m[:, 1], fee + (1 - p) * 0.1 * 0.3 * value, rtol=1e-12)
+    np.testing.assert_allclose(m[:, 2], p * missed_share * value, rtol=1e-12, atol=1e-300)
+
+
+def test_review_costs_needs_values_only_to_price_holding_back():
+    costs_only = pd.DataFrame({"cost_if_wrong_usd": [5.0, 50.0]})
+    assert review_costs(costs_only).expected([0.5, 0.5])[:, 2].tolist() == [0.0, 0.0]
+    with pytest.raises(InputError, match=r"review_costs: column 'value_usd' not in the decision log"):
+        review_costs(costs_only, missed_share=0.01)
+    with pytest.raises(InputError, match=r"missed_share: expected probabilities in \[0, 1\], found 1.5"):
+        review_costs(costs_only, missed_share=1.5)
+
+
+# -- the loop run forward -----------------------------------------------------------------------------------
+
+
+def test_loop_projection_without_noise_follows_each_policy_closed_form():
+    f = loop_projection(reference_usd=300.0, noise_sd=0.0, seed=0, days=40, n_paths=2)
+    d = np.arange(41)
+    for policy, want in [
+        ("no guardrail", FLY_B * FLY_P0_USD * FLY_GAIN**d),  # bordeebook, the higher, grows by g a day
+        ("daily change limit", FLY_B * FLY_P0_USD * 1.1**d),  # g > 1.1, so +10% binds every day
+        ("price cap", np.where(d == 0, FLY_P0_USD, 3000.0)),  # the sighting, then the $3,000 cap
+    ]:
+        part = f[(f["policy"] == policy) & (f["path"] == 1)]
+        np.testing.assert_allclose(part["price_usd"], want, rtol=1e-12)
+        np.testing.assert_allclose(part["log10_price_usd"], np.log10(want), rtol=1e-12)
+    assert f["policy"].unique().tolist() == list(GUARDRAIL_POLICIES)
+    assert f.attrs["cap_usd"] == 3000.0
+
+
+def test_loop_projection_noise_makes_the_log_price_a_gaussian_random_walk():
+    # log bordeebook[d] = log(p0 m_b) + d log g + z_b[0] + sum_k (z_a[k] + z_b[k]): mean grows by log g a
+    # day, variance (2d + 1) sd^2. Bordeebook is the higher seller unless a jitter beats log(m_b) / sd ~ 4.8 sd.
+    sd, day = 0.05, 90
+    f = loop_projection(reference_usd=100.0, noise_sd=sd, seed=17, days=day, n_paths=2000)
+    x = np.log(f.loc[(f["policy"] == "no guardrail") & (f["day"] == day), "price_usd"].to_numpy())
+    mean = np.log(FLY_P0_USD * FLY_B) + day * np.log(FLY_GAIN)
+    assert stats.kstest(x, stats.norm(mean, sd * np.sqrt(2 * day + 1)).cdf).pvalue > 1e-3
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(0.01, 0.3), st.floats(0.02, 0.5), st.floats(20.0, 5000.0), st.integers(0, 2**31))
+def test_loop_projection_guardrails_bound_every_path(sd, limit, reference, seed):
+    f = loop_projection(
+        reference_usd=reference, noise_sd=sd, seed=seed, max_daily_change=limit, days=15, n_paths=20
+    )
+    capped = f[(f["policy"] == "price cap") & (f["day"] >= 1)]
+    assert (capped["price_usd"] <= 10 * reference * (1 + 1e-12)).all()
+    limited = f[f["policy"] == "daily change limit"].pivot(index="day", columns="path", values="price_usd")
+    ratio = limited.to_numpy()[2:] / limited.to_numpy()[1:-1]  # day 1 on: each seller within the limit
+    assert (ratio <= 1 + limit + 1e-9).all() and (ratio >= 1 - limit - 1e-9).all()
+    again = loop_projection(
+        reference_usd=reference, noise_sd=sd, seed=seed, max_daily_change=limit, days=15, n_paths=20
+    )
+    pd.testing.assert_frame_equal(f, again)
+
+
+def test_loop_projection_replays_one_stream_for_every_policy():
+    rng = np.random.default_rng(3)
+    f = loop_projection(reference_usd=1e12, noise_sd=0.1, seed=rng, days=10, n_paths=5)
+    base = int(np.random.default_rng(3).integers(2**63 - 1))
+    ref = repricing_loop(FLY_P0_USD, FLY_A, FLY_B, 10, noise_sd=0.1, n_paths=5, seed=base)
+    want = np.maximum(ref["price_a_usd"], ref["price_b_usd"]).to_numpy()
+    for policy in ("no guardrail", "price cap"):  # a $10 trillion cap never binds: the same paths
+        np.testing.assert_allclose(f.loc[f["policy"] == policy, "price_usd"], want, rtol=1e-12)
+
+
+def test_loop_projection_rejects_bad_inputs():
+    with pytest.raises(InputError, match=r"reference_usd: expected a price > 0, got -5"):
+        loop_projection(reference_usd=-5, noise_sd=0.1, seed=0)
+    with pytest.raises(InputError, match=r"noise_sd: expected a number >= 0, got -0.1"):
+        loop_projection(reference_usd=100, noise_sd=-0.1, seed=0)
+    with pytest.raises(InputError, match=r"seed: expected a whole number or a numpy Generator, got 'x'"):
+        loop_projection(reference_usd=100, noise_sd=0.1, seed="x")
+    with pytest.raises(InputError, match=r"cap_multiple: expected a multiple > 0, got 0"):
+        loop_projection(reference_usd=100, noise_sd=0.1, seed=0, cap_multiple=0)
+
+
+# -- charts ---------------------------------------------------------------------------------------------------
+
+
+def _layers(spec):
+    """(mark type, data rows) per layer of a chart spec."""
+    data = spec.get("datasets", {})
+    return [
+        (layer["mark"]["type"], data.get(layer.get("data", {}).get("name"), [])) for layer in spec["layer"]
+    ]
+
+
+def test_price_path_chart_marks_each_fire_day_and_the_cap():
+    reference = 5e5  # a $5M cap (10x): the highest price reaches it after k cycles (closed form)
+    g = fly_guardrails(reference_usd=reference)
+    path = repricing_loop(FLY_P0_USD, FLY_A, FLY_B, 10)
+    spec = price_path_chart(
+        path, g, cap_usd=10 * reference, peak_usd=FLY_PEAK_USD, seller_labels=("p", "b")
+    ).to_dict()
+    layers = _layers(spec)
+    assert [m for m, _ in layers] == ["line", "rule", "point", "rule", "text"]
+    line = pd.DataFrame(layers[0][1])
+    assert len(line) == 22 and set(line["series"]) == {"p", "b"}
+    np.testing.assert_allclose(
+        line.loc[line["series"] == "b", "price_usd"], FLY_B * FLY_P0_USD * FLY_GAIN ** np.arange(11)
+    )
+    fires = pd.DataFrame(layers[1][1]).set_index("series")["day"].to_dict()
+    cap_day = math.ceil(math.log(10 * reference / (FLY_B * FLY_P0_USD)) / math.log(FLY_GAIN))
+    assert fires == {"price cap": cap_day, "daily change limit": 1, "anomaly kill switch": 3}
+    assert pd.DataFrame(layers[2][1])["day"].tolist() == list(fires.values())
+    assert pd.DataFrame(layers[3][1])["price_usd"].tolist() == [5e6, FLY_PEAK_USD]
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["p", "b", "price cap", "daily change limit", "anomaly kill switch"]
+
+
+def test_price_path_chart_leaves_out_switches_that_never_fired_and_rejects_bad_input():
+    g = fly_guardrails(reference_usd=1e9, max_daily_change=0.5, anomaly_move=0.5)  # nothing fires
+    path = repricing_loop(FLY_P0_USD, FLY_A, FLY_B, 10)
+    layers = _layers(price_path_chart(path, g).to_dict())
+    assert [m for m, _ in layers] == ["line", "rule", "point"] and layers[1][1] == []
+    two = repricing_loop(FLY_P0_USD, FLY_A, FLY_B, 5, noise_sd=0.1, n_paths=2, seed=0)
+    with pytest.raises(InputError, match=r"path: expected one simulated path, got 2"):
+        price_path_chart(two, g)
+    with pytest.raises(InputError, match=r"guardrails: missing column\(s\) fired_day"):
+        price_path_chart(path, g.drop(columns="fired_day"))
+    with pytest.raises(InputError, match=r"seller_labels: expected two names"):
+        price_path_chart(path, g, seller_labels=("one",))
+    with pytest.raises(InputError, match=r"price cap: expected a number > 0, got -1"):
+        price_path_chart(path, g, cap_usd=-1)
+
+
+def test_value_cap_chart_draws_the_argmin_its_interval_and_the_extremes():
+    log = pricing_catalogue(3000, seed=5)
+    r = best_value_cap(log, review_costs(log), n_boot=100, seed=6, basis="expected", prob_col="p_right")
+    layers = _layers(value_cap_chart(r, level=0.8).to_dict())
+    assert [m for m, _ in layers] == ["rect", "rule", "line", "point"]
+    band = layers[0][1][0]
+    reps = r.replicates["cap_usd"].to_numpy()
+    assert band["low_usd"] == pytest.approx(np.percentile(reps, 10))
+    assert band["high_usd"] == pytest.approx(np.percentile(reps, 90))
+    # The marked best cap is the brute-force argmin of total cost over every distinct cap.
+    caps = np.unique(np.concatenate([[0.0], log["value_usd"]]))
+    curve = value_cap_curve(log, review_costs(log), caps, basis="expected", prob_col="p_right")
+    assert layers[3][1][0]["cap_usd"] == caps[int(np.argmin(curve["total_cost_usd"]))]
+    extremes = pd.DataFrame(layers[1][1]).set_index("policy")["total_cost_usd"]
+    assert extremes["a person approves everything"] == pytest.approx(
+        len(log) * 100 + 0.1 * ((1 - log["p_right"]) * log["cost_if_wrong_usd"]).sum()
+    )
+    assert extremes["the agent alone on everything"] == pytest.approx(
+        ((1 - log["p_right"]) * log["cost_if_wrong_usd"]).sum()
+    )
+    line = pd.DataFrame(layers[2][1])
+    assert len(line) <= 401 and (line["cap_usd"] > 0).all() and line["cap_usd"].is_monotonic_increasing
+    with pytest.raises(
+        InputError, match=r"result: expected a ValueCapResult \(see best_value_cap\), got dict"
+    ):
+        value_cap_chart({})
