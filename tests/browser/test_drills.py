@@ -1,0 +1,115 @@
+"""The three drills in a real JupyterLab: click, move, submit; see the page change; survive a restart."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.browser.helpers import error_outputs, open_and_run_all, outputs
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "browser-screenshots"
+LEARNER = "e2e-learner"
+
+
+@pytest.fixture(scope="module")
+def drills_notebook(lab) -> str:
+    """start-here with a learner set (so attempts are stored), plus a cell that counts them."""
+    nb = nbformat.read(lab.root / "notebooks" / "start-here.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace('learner = ""', f'learner = "{LEARNER}"')
+    assert LEARNER in params.source
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            'saved = nogo.ProgressStore().attempts(learner)\nprint(f"attempts saved: {len(saved)}")'
+        )
+    )
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, lab.root / "notebooks" / "drills-e2e.ipynb")
+    return "drills-e2e"
+
+
+def _text(pg, selector: str) -> str:
+    return pg.locator(selector).first.inner_text()
+
+
+def _saved_count(pg) -> int:
+    text = pg.locator(".jp-OutputArea-output:has-text('attempts saved:')").last.inner_text()
+    return int(text.strip().split(":")[1])
+
+
+def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, drills_notebook):
+    pg = page.page
+    open_and_run_all(lab, page, drills_notebook)
+    assert error_outputs(outputs(page)) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    # Decision stream: three answers, each revealing an outcome and its cost on the page.
+    escalate = pg.locator(".jupyter-widgets button:has-text('Escalate')").first
+    escalate.scroll_into_view_if_needed()
+    stream_box = escalate.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    before = stream_box.inner_text()
+    for choice in ("Escalate", "Act", "Block"):
+        button = stream_box.locator(f"button:has-text('{choice}')").first
+        if button.is_disabled():
+            button = stream_box.locator("button:has-text('Act')").first
+        button.click()
+        time.sleep(0.8)
+    after = stream_box.inner_text()
+    assert after != before
+    assert "$" in after and ("cost" in after.lower())
+    stream_box.screenshot(path=str(SHOTS / "drill-stream.png"))
+
+    # Set the policy: move the upper threshold with the keyboard; the metrics on the page change.
+    slider = pg.locator(".widget-hslider:has-text('act at or above')").first
+    slider.scroll_into_view_if_needed()
+    policy_box = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    metrics_before = policy_box.inner_text()
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(5):
+        pg.keyboard.press("ArrowLeft")
+        time.sleep(0.2)
+    time.sleep(1.5)
+    metrics_after = policy_box.inner_text()
+    assert metrics_after != metrics_before
+    policy_box.locator("button:has-text('Submit policy')").first.click()
+    time.sleep(1.5)
+    assert "regret" in policy_box.inner_text().lower()
+    policy_box.screenshot(path=str(SHOTS / "drill-policy.png"))
+
+    # Launch call: a call, a guardrail, a justification; the debrief appears.
+    call = pg.locator(".widget-toggle-button:has-text('ship with guardrails')").first
+    call.scroll_into_view_if_needed()
+    call.click()
+    pg.locator(".widget-checkbox:has-text('a value cap above which a person approves') input").first.check()
+    pg.locator(".widget-textarea textarea").first.fill(
+        "Errors on large credits are expensive and rare; a cap keeps them with a person while we gather evidence."
+    )
+    pg.locator(".jupyter-widgets button:has-text('Submit')").last.click()
+    time.sleep(1.5)
+    launch_text = pg.locator(".jp-OutputArea-output:has-text('Agent Impact Contract')").last.inner_text()
+    assert "What the PM should have decided" in launch_text  # the template's debrief
+    pg.screenshot(path=str(SHOTS / "drill-launch.png"))
+    assert page.blocked == []
+
+    # Restart the kernel and run everything again: the stored attempts are read back by a new kernel.
+    answered = 3 + 1 + 1  # three stream answers, one policy submission, one launch call
+    pg.click("#jp-menu-panel >> text=Kernel")
+    pg.click("li[data-command='kernelmenu:restart-and-clear']")
+    pg.click(".jp-Dialog-button.jp-mod-accept, .jp-Dialog-button.jp-mod-warn")
+    pg.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
+    pg.click("#jp-menu-panel >> text=Run")
+    pg.click("li[data-command='runmenu:run-all']")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if pg.locator(".jp-OutputArea-output:has-text('attempts saved:')").count():
+            break
+        time.sleep(0.5)
+    assert _saved_count(pg) == answered
+    lab.delete_sessions()
