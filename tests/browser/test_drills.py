@@ -15,13 +15,15 @@ SHOTS = ROOT / "build" / "browser-screenshots"
 LEARNER = "e2e-learner"
 
 
-@pytest.fixture(scope="module")
-def drills_notebook(lab) -> str:
-    """start-here with a learner set (so attempts are stored), plus a cell that counts them."""
-    nb = nbformat.read(lab.root / "notebooks" / "start-here.ipynb", as_version=4)
+NOTEBOOKS = ["start-here", "loan-steering", "pricing-feedback-loop", "resume-proxy-bias"]
+
+
+def _drills_notebook(lab, name: str) -> str:
+    """The notebook with a learner set (so attempts are stored), plus a cell that counts them."""
+    nb = nbformat.read(lab.root / "notebooks" / f"{name}.ipynb", as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    params.source = params.source.replace('learner = ""', f'learner = "{LEARNER}"')
-    assert LEARNER in params.source
+    params.source = params.source.replace('learner = ""', f'learner = "{LEARNER}-{name}"')
+    assert f"{LEARNER}-{name}" in params.source
     nb.cells.append(
         nbformat.v4.new_code_cell(
             'saved = nogo.ProgressStore().attempts(learner)\nprint(f"attempts saved: {len(saved)}")'
@@ -30,8 +32,8 @@ def drills_notebook(lab) -> str:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    nbformat.write(nb, lab.root / "notebooks" / "drills-e2e.ipynb")
-    return "drills-e2e"
+    nbformat.write(nb, lab.root / "notebooks" / f"e2e-{name}.ipynb")
+    return f"e2e-{name}"
 
 
 def _text(pg, selector: str) -> str:
@@ -43,9 +45,15 @@ def _saved_count(pg) -> int:
     return int(text.strip().split(":")[1])
 
 
-def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, drills_notebook):
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, name):
+    import nogo
+
+    case = nogo.load_case(
+        lab.root / "casebook" / ("_template.yaml" if name == "start-here" else f"{name}.yaml")
+    )
     pg = page.page
-    open_and_run_all(lab, page, drills_notebook)
+    open_and_run_all(lab, page, _drills_notebook(lab, name))
     assert error_outputs(outputs(page)) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -63,7 +71,7 @@ def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, drill
     after = stream_box.inner_text()
     assert after != before
     assert "$" in after and ("cost" in after.lower())
-    stream_box.screenshot(path=str(SHOTS / "drill-stream.png"))
+    stream_box.screenshot(path=str(SHOTS / f"drill-stream-{name}.png"))
 
     # Set the policy: move the upper threshold with the keyboard; the metrics on the page change.
     slider = pg.locator(".widget-hslider:has-text('act at or above')").first
@@ -81,21 +89,24 @@ def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, drill
     policy_box.locator("button:has-text('Submit policy')").first.click()
     time.sleep(1.5)
     assert "regret" in policy_box.inner_text().lower()
-    policy_box.screenshot(path=str(SHOTS / "drill-policy.png"))
+    policy_box.screenshot(path=str(SHOTS / f"drill-policy-{name}.png"))
 
     # Launch call: a call, a guardrail, a justification; the debrief appears.
-    call = pg.locator(".widget-toggle-button:has-text('ship with guardrails')").first
+    call = pg.locator(f".widget-toggle-button:text-is('{case.drill.launch_call}')").first
     call.scroll_into_view_if_needed()
     call.click()
-    pg.locator(".widget-checkbox:has-text('a value cap above which a person approves') input").first.check()
-    pg.locator(".widget-textarea textarea").first.fill(
-        "Errors on large credits are expensive and rare; a cap keeps them with a person while we gather evidence."
+    launch_box = call.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    for guardrail in case.drill.key_guardrails if case.drill.launch_call == "ship with guardrails" else []:
+        launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first.check()
+    launch_box.locator(".widget-textarea textarea").first.fill(
+        "The cost of a wrong action falls on the customer and the regulator, so the agent's reach must be capped."
     )
-    pg.locator(".jupyter-widgets button:has-text('Submit')").last.click()
+    launch_box.locator("button:text-is('Submit')").first.click()
     time.sleep(1.5)
-    launch_text = pg.locator(".jp-OutputArea-output:has-text('Agent Impact Contract')").last.inner_text()
-    assert "What the PM should have decided" in launch_text  # the template's debrief
-    pg.screenshot(path=str(SHOTS / "drill-launch.png"))
+    launch_text = launch_box.inner_text()
+    assert "(correct)" in launch_text, launch_text[:500]
+    assert " ".join(case.debrief.split()[:6]) in " ".join(launch_text.split())  # the debrief is shown
+    launch_box.screenshot(path=str(SHOTS / f"drill-launch-{name}.png"))
     assert page.blocked == []
 
     # Restart the kernel and run everything again: the stored attempts are read back by a new kernel.
