@@ -301,5 +301,89 @@ def lab(lab_args: tuple[str, ...]) -> None:
     raise SystemExit(subprocess.call([*cmd, *lab_args]))
 
 
+def _serve(notebook: Path, port: int | None, ip: str, open_browser: bool, root: Path | None = None) -> int:
+    """Run Voila on ``notebook``; a loud warning first when it is not bound to the loopback interface."""
+    from nogo.coach import EXPOSURE_WARNING, is_loopback, voila_command
+
+    try:
+        cmd = voila_command(notebook, port=port, ip=ip, open_browser=open_browser)
+    except NogoError as exc:
+        raise _fail(exc) from None
+    if not is_loopback(ip):
+        click.secho(EXPOSURE_WARNING.format(ip=ip, port=port or 8866), fg="red", bold=True, err=True)
+    env = dict(os.environ)
+    if root is not None:
+        env["NOGO_ROOT"] = str(root)
+    click.echo(f"serving {notebook} on http://{ip}:{port or 8866}/ (Ctrl-C stops it)")
+    return subprocess.call(cmd, cwd=str(Path(notebook).resolve().parent), env=env)
+
+
+_PORT = click.option("--port", type=int, default=None, help="Port to serve on [default: Voila's, 8866].")
+_IP = click.option(
+    "--ip",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind. Anything but loopback lets anyone who can reach it run the notebook's code.",
+)
+_NO_BROWSER = click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+
+
+@main.command()
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_PORT
+@_IP
+@_NO_BROWSER
+def serve(notebook: Path, port: int | None, ip: str, no_browser: bool) -> None:
+    """Serve NOTEBOOK in app mode (Voila): widgets and prose, no code. Binds 127.0.0.1 unless --ip says otherwise."""
+    try:
+        root = _project().root
+    except click.ClickException:
+        root = None
+    raise SystemExit(_serve(notebook, port, ip, not no_browser, root))
+
+
+@main.command()
+@click.argument("case_id")
+@click.option("--learner", required=True, help="Who is practising (attempts are saved under this name).")
+@click.option("--seed", type=int, default=None, help="The variant's seed [default: a fresh one, printed].")
+@click.option("--minutes", type=int, default=20, show_default=True, help="The session's time limit.")
+@click.option("--drills", default="stream,policy,launch", show_default=True, help="Which drills to run.")
+@_PORT
+@_IP
+@_NO_BROWSER
+def coach(
+    case_id: str, learner: str, seed: int | None, minutes: int, drills: str, port: int | None, ip: str,
+    no_browser: bool,
+) -> None:  # fmt: skip
+    """Run a coaching session: execute a fresh variant of CASE_ID and serve it in app mode (Voila).
+
+    The executed notebook goes to build/coaching/<learner>-<case>-<seed>.ipynb; its injected
+    parameters cell carries the variant, so the served app runs the same one. Replay a session with
+    the printed --seed.
+    """
+    import secrets
+
+    from nogo.coach import coaching_parameters, session_filename
+    from nogo.notebooks import execute
+
+    project = _project()
+    if not learner.strip():
+        raise click.ClickException("--learner: expected a name, got an empty one")
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    try:
+        params = coaching_parameters(case_id, learner, seed, minutes, drills, project=project)
+        values = project.case(case_id).variant(seed)
+    except NogoError as exc:
+        raise _fail(exc) from None
+    click.echo(f"{case_id} variant --seed {seed} (replay with it): " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    out = project.root / "build" / "coaching" / session_filename(learner, params["case_id"], seed)
+    result = execute(project.notebooks / "coaching.ipynb", out, params, cwd=project.notebooks)
+    _report([result])
+    if not result.ok:
+        raise SystemExit(1)
+    raise SystemExit(_serve(out, port, ip, not no_browser, project.root))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
