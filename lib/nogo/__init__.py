@@ -87,6 +87,11 @@ from nogo.catalogue import (
     case_index,
     case_table,
 )
+from nogo.coach import (
+    Countdown,
+    case_drill_inputs,
+    coaching_parameters,
+)
 from nogo.contract import (
     MAX_METRICS,
     MAX_PAGE_CHARS,
@@ -387,6 +392,7 @@ __all__ = [
     "ContractError",
     "CostComponent",
     "CostModel",
+    "Countdown",
     "CumulativeLossCap",
     "CusumErrorRate",
     "Dataset",
@@ -447,6 +453,7 @@ __all__ = [
     "borrower_book",
     "break_even_automation_share",
     "calibrate_out_of_fold",
+    "case_drill_inputs",
     "case_index",
     "case_table",
     "catch_rate",
@@ -456,6 +463,7 @@ __all__ = [
     "check_snapshots",
     "choose_offers",
     "classic_cut",
+    "coaching_parameters",
     "coefficient_chart",
     "compare_feature_sets",
     "compare_policies",

@@ -306,6 +306,7 @@ def _serve(notebook: Path, port: int | None, ip: str, open_browser: bool, root: 
     from nogo.coach import EXPOSURE_WARNING, is_loopback, voila_command
 
     try:
+        notebook = Path(notebook).resolve()  # Voila runs in the notebook's folder
         cmd = voila_command(notebook, port=port, ip=ip, open_browser=open_browser)
     except NogoError as exc:
         raise _fail(exc) from None
@@ -315,7 +316,7 @@ def _serve(notebook: Path, port: int | None, ip: str, open_browser: bool, root: 
     if root is not None:
         env["NOGO_ROOT"] = str(root)
     click.echo(f"serving {notebook} on http://{ip}:{port or 8866}/ (Ctrl-C stops it)")
-    return subprocess.call(cmd, cwd=str(Path(notebook).resolve().parent), env=env)
+    return subprocess.call(cmd, cwd=str(notebook.parent), env=env)
 
 
 _PORT = click.option("--port", type=int, default=None, help="Port to serve on [default: Voila's, 8866].")
@@ -334,7 +335,10 @@ _NO_BROWSER = click.option("--no-browser", is_flag=True, help="Do not open a bro
 @_IP
 @_NO_BROWSER
 def serve(notebook: Path, port: int | None, ip: str, no_browser: bool) -> None:
-    """Serve NOTEBOOK in app mode (Voila): widgets and prose, no code. Binds 127.0.0.1 unless --ip says otherwise."""
+    """Serve NOTEBOOK in app mode (Voila): widgets and prose, no code.
+
+    Binds 127.0.0.1 (this machine only) unless --ip names another interface.
+    """
     try:
         root = _project().root
     except click.ClickException:
@@ -376,7 +380,10 @@ def coach(
         values = project.case(case_id).variant(seed)
     except NogoError as exc:
         raise _fail(exc) from None
-    click.echo(f"{case_id} variant --seed {seed} (replay with it): " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    click.echo(
+        f"{case_id} variant --seed {seed} (replay with it): "
+        + ", ".join(f"{k}={v}" for k, v in values.items())
+    )
     out = project.root / "build" / "coaching" / session_filename(learner, params["case_id"], seed)
     result = execute(project.notebooks / "coaching.ipynb", out, params, cwd=project.notebooks)
     _report([result])

@@ -32,7 +32,7 @@ __all__ = [
     "run_many",
 ]
 
-EXTRA_NOTEBOOKS: tuple[str, ...] = ("start-here",)
+EXTRA_NOTEBOOKS: tuple[str, ...] = ("start-here", "coaching")
 """Notebooks that are not cases (no case file), run and tested like the cases."""
 CELL_TIMEOUT_SECONDS = 120
 

@@ -18,7 +18,7 @@ from nogo.notebooks import execute
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = nogo.Project(ROOT)
 NAMES = [*PROJECT.notebook_names(), "_template"]
-SECOND = {"start-here": {"seed": 7, "n_decisions": 6000}}
+SECOND = {"start-here": {"seed": 7, "n_decisions": 6000}, "coaching": {"seed": 7}}
 
 
 def _second_parameters(name: str) -> dict:

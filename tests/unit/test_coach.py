@@ -1,0 +1,264 @@
+"""Coaching sessions: parameters, the drills' inputs per case, the countdown, the reveal, the Voila command."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nogo
+from nogo import coach
+from nogo.cli import main
+from nogo.errors import InputError
+from nogo.policy_model import evaluate_policy, prepare_policy_log
+from nogo.policy_optimum import naive_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = nogo.Project(ROOT)
+CASES = ("loan-steering", "pricing-feedback-loop", "resume-proxy-bias")
+
+
+# --------------------------------------------------------------------------- parameters
+def test_same_seed_same_parameters_and_variant():
+    case = PROJECT.case("loan-steering")
+    a = coach.coaching_parameters(case, "ana", 5, 20, "stream,policy", project=PROJECT)
+    b = coach.coaching_parameters("loan-steering", "ana", 5, 20, ["policy", "stream"], project=PROJECT)
+    assert a == b == {
+        "learner": "ana", "case_id": "loan-steering", "seed": 5, "minutes": 20, "drills": "stream,policy"
+    }  # fmt: skip
+    assert case.variant(a["seed"]) == case.variant(b["seed"])
+
+
+def test_different_seeds_different_parameters_and_variants():
+    case = PROJECT.case("pricing-feedback-loop")
+    params = [coach.coaching_parameters(case, "ana", s, project=PROJECT) for s in (1, 2, 3)]
+    assert len({p["seed"] for p in params}) == 3
+    variants = [json.dumps(case.variant(p["seed"]), sort_keys=True) for p in params]
+    assert len(set(variants)) == 3  # the notebook draws a different variant for each
+
+
+def test_unknown_case_and_bad_settings_are_input_errors():
+    with pytest.raises(InputError, match=r"no-such-case: no case file .* known cases: loan-steering"):
+        coach.coaching_parameters("no-such-case", "ana", 1, project=PROJECT)
+    case = PROJECT.case("loan-steering")
+    with pytest.raises(InputError, match=r"drills: unknown drill\(s\) quiz; expected some of stream, policy"):
+        coach.coaching_parameters(case, "ana", 1, 20, "stream,quiz")
+    with pytest.raises(InputError, match="drills: expected at least one"):
+        coach.coaching_parameters(case, "ana", 1, 20, " , ")
+    with pytest.raises(InputError, match=r"seed: expected a whole number >= 0, got -1"):
+        coach.coaching_parameters(case, "ana", -1)
+    with pytest.raises(InputError, match=r"minutes: expected a whole number of minutes from 1 to 240, got 0"):
+        coach.coaching_parameters(case, "ana", 1, 0)
+    with pytest.raises(InputError, match="learner: expected a name"):
+        coach.coaching_parameters(case, "a\nb", 1)
+
+
+def test_session_filename_is_safe():
+    name = coach.session_filename("../../etc/passwd", "loan-steering", 3)
+    assert "/" not in name and name == "etc-passwd-loan-steering-3.ipynb"
+    assert coach.session_filename("", "x", 1) == "anyone-x-1.ipynb"
+
+
+# --------------------------------------------------------------------------- drill inputs
+@pytest.fixture(scope="module")
+def inputs():
+    out = {}
+    for case_id in CASES:
+        case = PROJECT.case(case_id)
+        out[case_id] = (case, coach.case_drill_inputs(case, case.defaults(), data_root=PROJECT.data))
+    return out
+
+
+def _printed(notebook: str) -> str:
+    nb = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    return "".join(o.get("text", "") for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_drill_inputs_have_the_log_columns_and_matching_costs(inputs, case_id):
+    _, (log, p, costs, days) = inputs[case_id]
+    assert {"score", "outcome", "value_usd"} <= set(log.columns)
+    assert len(p) == len(log) and np.all((p >= 0) & (p <= 1))
+    expected = costs.expected(p)
+    assert expected.shape == (len(log), 3) and np.isfinite(expected).all()
+    assert costs.realised(log["outcome"].to_numpy(bool)).shape == (len(log), 3)
+    assert days > 0
+
+
+def test_drill_inputs_match_what_the_case_notebooks_print(inputs):
+    """Independent: the committed case notebooks' own printed sizes, from their own construction."""
+    log, _, _, days = inputs["loan-steering"][1]
+    n = int(re.search(r"([\d,]+) offers in the decision log", _printed("loan-steering"))[1].replace(",", ""))
+    assert len(log) == n and days == 30
+    log, p, _, days = inputs["pricing-feedback-loop"][1]
+    m = re.search(r"([\d,]+) SKUs over (\d+) days", _printed("pricing-feedback-loop"))
+    assert len(log) == int(m[1].replace(",", "")) and days == int(m[2])
+    np.testing.assert_array_equal(p, log["score"])  # the pricing agent's score is its calibrated p
+    case, (log, *_rest) = inputs["resume-proxy-bias"]
+    assert len(log) == case.parameters["n_applicants"].default  # one decision per applicant
+
+
+def test_drill_inputs_follow_the_variant():
+    case = PROJECT.case("pricing-feedback-loop")
+    variant = case.variant(1)
+    log = coach.case_drill_inputs(case, variant, data_root=PROJECT.data).log
+    assert len(log) == variant["n_skus"] != case.parameters["n_skus"].default
+
+
+def test_drill_inputs_unknown_case():
+    template = nogo.load_case(ROOT / "casebook" / "_template.yaml")
+    with pytest.raises(InputError, match=r"no drill inputs known for case 'template'; known: loan-steering"):
+        coach.case_drill_inputs(template, {})
+    with pytest.raises(InputError, match=r"case: expected a nogo\.CaseFile"):
+        coach.case_drill_inputs("loan-steering", {})
+
+
+# --------------------------------------------------------------------------- countdown
+def test_countdown_state_follows_the_play_value():
+    c = coach.Countdown(20)
+    assert (c.play.max, c.play.interval, c.play.value) == (1200, 1000, 0)
+    assert c.text == "20:00 left" and "20:00 left" in c.label.value and not c.time_up
+    c.play.value = 61
+    assert c.remaining_seconds == 1139 and c.text == "18:59 left" and "18:59" in c.label.value
+    c.play.value = 1200
+    assert c.time_up and c.text == "Time is up" and "Time is up" in c.label.value
+    # the bar is driven in the browser by jsdlink from the play widget's value
+    assert c.link.source == (c.play, "value") and c.link.target == (c.bar, "value")
+    assert c.bar.max == 1200
+    with pytest.raises(InputError, match="minutes: expected a whole number of minutes from 1 to 240"):
+        coach.Countdown(0)
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+def test_format_mmss_against_divmod(seconds):
+    minutes, rest = divmod(seconds, 60)
+    assert coach.format_mmss(seconds) == f"{minutes:02d}:{rest:02d}"
+
+
+# --------------------------------------------------------------------------- reveal
+def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys):
+    case, drill_inputs = inputs["pricing-feedback-loop"]
+    reveal = coach.Reveal(case, drill_inputs)
+    assert not reveal.revealed and reveal.optimum is None
+    assert case.drill.launch_call not in reveal.summary_text() and "Agent Impact" not in reveal.html.value
+    reveal.button.click()
+    assert reveal.revealed and reveal.button.disabled
+    assert "Agent Impact Contract" in reveal.html.value and case.drill.launch_call in reveal.text
+    assert str(case.debrief).strip()[:60] in reveal.text
+    assert "Optimal policy for this variant" in capsys.readouterr().out
+    log, p, costs, days = drill_inputs
+    prep = prepare_policy_log(log, p, costs, days=days, assumptions=reveal.assumptions)
+    naive = evaluate_policy(prep, naive_settings(prep, case.drill.naive_confidence))
+    assert reveal.optimum.feasible and (not naive.feasible or reveal.optimum.cost_usd <= naive.cost_usd)
+
+
+def test_report_button_writes_the_session_report(tmp_path):
+    store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
+    button = coach.ReportButton(
+        store, learner="ana", case_id="loan-steering", variant_seed=7, out_dir=tmp_path / "reports"
+    )
+    button.button.click()  # no attempt yet: an error shown, nothing written
+    assert button.paths is None and "no attempts" in button.error
+    assert html.escape(button.error) in button.html.value  # shown, escaped
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+    store.record_attempt(
+        learner="ana", case_id="loan-steering", variant_seed=7, drill="stream", item="decision-1",
+        choice="act", cost_usd=120.0, optimal_choice="escalate", optimal_cost_usd=15.0, time_taken_seconds=3.0,
+    )  # fmt: skip
+    button.button.click()
+    assert button.error is None and button.paths.html_path.exists()
+    rows = button.paths.csv_path.read_text(encoding="utf-8").strip().splitlines()
+    assert len(rows) == 2 and "decision-1" in rows[1]  # header and the one attempt
+    with pytest.raises(InputError, match=r"store: expected a nogo\.ProgressStore"):
+        coach.ReportButton(None, learner="ana", case_id="x", variant_seed=1, out_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------- serving
+def test_voila_command_binds_loopback_by_default():
+    cmd = coach.voila_command("a.ipynb", port=9000, python="py")
+    assert cmd[:4] == ["py", "-m", "voila", "a.ipynb"]
+    assert "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd and "--port=9000" in cmd
+    assert "--strip_sources=True" in cmd
+    assert "--Voila.ip=0.0.0.0" in coach.voila_command("a.ipynb", ip="0.0.0.0")
+    assert "--no-browser" not in coach.voila_command("a.ipynb", open_browser=True)
+    with pytest.raises(InputError, match="port: expected a port number from 1 to 65535, got 70000"):
+        coach.voila_command("a.ipynb", port=70000)
+    with pytest.raises(InputError, match="ip: expected an address"):
+        coach.voila_command("a.ipynb", ip="1.2.3.4 --evil")
+
+
+@pytest.mark.parametrize(
+    ("ip", "loopback"),
+    [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("localhost", True), ("0.0.0.0", False),
+     ("192.168.1.5", False), ("::", False), ("example.org", False)],
+)  # fmt: skip
+def test_is_loopback(ip, loopback):
+    assert coach.is_loopback(ip) is loopback
+
+
+def test_serve_and_coach_help():
+    runner = CliRunner()
+    serve = runner.invoke(main, ["serve", "--help"])
+    assert serve.exit_code == 0 and "127.0.0.1" in serve.output and "--no-browser" in serve.output
+    coach_help = runner.invoke(main, ["coach", "--help"])
+    assert coach_help.exit_code == 0 and "--learner" in coach_help.output and "127.0.0.1" in coach_help.output
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen: list[list[str]] = []
+    monkeypatch.setattr("nogo.cli.subprocess.call", lambda cmd, **kw: seen.append(cmd) or 0)
+    monkeypatch.setenv("NOGO_ROOT", str(ROOT))
+    return seen
+
+
+def test_serve_passes_an_absolute_notebook_path(calls, monkeypatch):
+    """Voila runs in the notebook's folder, so a relative path must be resolved first (a bug once)."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["serve", "notebooks/coaching.ipynb", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    assert calls[-1][3] == str(ROOT / "notebooks" / "coaching.ipynb")
+
+
+def test_serve_is_loopback_unless_the_ip_flag_says_otherwise(calls):
+    nb = str(ROOT / "notebooks" / "coaching.ipynb")
+    quiet = CliRunner().invoke(main, ["serve", nb, "--port", "9999", "--no-browser"])
+    assert quiet.exit_code == 0, quiet.output
+    assert (
+        "--Voila.ip=127.0.0.1" in calls[-1] and "--port=9999" in calls[-1] and "WARNING" not in quiet.output
+    )
+    loud = CliRunner().invoke(main, ["serve", nb, "--ip", "0.0.0.0", "--no-browser"])
+    assert loud.exit_code == 0 and "--Voila.ip=0.0.0.0" in calls[-1]
+    assert "WARNING" in loud.output and "run the notebook's code" in loud.output
+
+
+def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path):
+    ran = {}
+
+    def fake_execute(notebook, output, parameters, **kw):
+        ran.update(notebook=Path(notebook), output=Path(output), parameters=parameters)
+        return nogo.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
+
+    monkeypatch.setattr("nogo.notebooks.execute", fake_execute)
+    result = CliRunner().invoke(
+        main,
+        ["coach", "loan-steering", "--learner", "Ana", "--seed", "4", "--drills", "launch", "--no-browser"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "--seed 4" in result.output
+    assert ran["notebook"].name == "coaching.ipynb" and ran["output"].name == "ana-loan-steering-4.ipynb"
+    assert ran["parameters"] == {
+        "learner": "Ana", "case_id": "loan-steering", "seed": 4, "minutes": 20, "drills": "launch"
+    }  # fmt: skip
+    assert str(ran["output"]) in calls[-1] and "--Voila.ip=127.0.0.1" in calls[-1]
+    bad = CliRunner().invoke(main, ["coach", "loan-steering", "--learner", "Ana", "--drills", "quiz"])
+    assert bad.exit_code != 0 and "unknown drill(s) quiz" in bad.output
+    unknown = CliRunner().invoke(main, ["coach", "nope", "--learner", "Ana", "--seed", "1"])
+    assert unknown.exit_code != 0 and "nope: no case file" in unknown.output
