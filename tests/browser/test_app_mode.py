@@ -1,0 +1,123 @@
+"""App mode: `nogo coach` serves a variant with Voila; no code shows, the drills work, the report opens."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "browser-screenshots"
+CASE, LEARNER, SEED = "pricing-feedback-loop", "app-e2e", 7
+# Voila's lab template links two Font Awesome stylesheets from a CDN (its bundle already carries the
+# icons). They are blocked like every off-machine request; the page works without them, so the test
+# allows exactly these two and nothing else.
+VOILA_ICON_CSS = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
+
+
+def _unexpected(blocked: list[str]) -> list[str]:
+    return [u for u in blocked if not (u.startswith(VOILA_ICON_CSS) and u.endswith(".css"))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def coach_app(lab):
+    """`nogo coach` on the copied casebook, in its own process group; stopped whatever happens."""
+    port = _free_port()
+    log = lab.root / "coach.log"
+    cmd = [sys.executable, "-m", "nogo.cli", "coach", CASE, "--learner", LEARNER, "--seed", str(SEED),
+           "--minutes", "5", "--port", str(port), "--no-browser"]  # fmt: skip
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=lab.root, env=lab.env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nogo coach did not serve; log:\n{log.read_text()}") from None
+                time.sleep(0.5)
+        yield url, log
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_variant_is_the_seeded_one(lab, coach_app):
+    import nogo
+
+    executed = lab.root / "build" / "coaching" / f"{LEARNER}-{CASE}-{SEED}.ipynb"
+    params = json.loads(executed.read_text())["metadata"]["papermill"]["parameters"]
+    assert params["seed"] == SEED and params["case_id"] == CASE and params["learner"] == LEARNER
+    case = nogo.load_case(lab.root / "casebook" / f"{CASE}.yaml")
+    assert case.variant(SEED) == case.variant(SEED) != case.variant(SEED + 1)
+
+
+def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
+    url, _log = coach_app
+    pg = page.page
+    pg.goto(url, timeout=120_000)
+    pg.wait_for_selector(".jupyter-widgets button", timeout=120_000)
+    time.sleep(2)
+    body = pg.locator("body").inner_text()
+    assert "import nogo" not in body and "learner =" not in body  # no code cells
+    assert pg.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
+    assert "Countdown" in body
+    assert "What the PM should have decided" not in body  # the answer stays hidden
+
+    # The decision stream answers and reveals a cost.
+    stream = pg.locator(".jupyter-widgets button:has-text('Act')").first
+    stream.scroll_into_view_if_needed()
+    area = stream.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    before = area.inner_text()
+    stream.click()
+    time.sleep(1.0)
+    assert area.inner_text() != before and "$" in area.inner_text()
+
+    # Reveal shows the debrief; the report is written and opens offline.
+    import nogo
+
+    case = nogo.load_case(lab.root / "casebook" / f"{CASE}.yaml")
+    case_debrief_start = " ".join(case.debrief.split()[:6])
+    pg.locator("button:has-text('Reveal the answer')").first.click()
+    time.sleep(3)
+    assert case_debrief_start in " ".join(pg.locator("body").inner_text().split())
+    pg.locator("button:has-text('Write my session report')").first.click()
+    time.sleep(4)
+    written = re.search(r"Report written: (\S+\.html)", pg.locator("body").inner_text())
+    assert written, pg.locator("body").inner_text()[-800:]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "app-coach.png"), full_page=True)
+    assert _unexpected(page.blocked) == []
+
+    report = Path(written.group(1))
+    assert report.exists() and report.with_suffix(".csv").exists()
+    pg.goto(report.as_uri())
+    pg.wait_for_load_state("load")
+    text = pg.locator("body").inner_text()
+    assert LEARNER in text and "stream" in text
+    assert pg.locator("svg").count() >= 1  # charts inline
+    assert "<script" not in report.read_text()
+    pg.screenshot(path=str(SHOTS / "app-report.png"), full_page=True)
+    assert _unexpected(page.blocked) == []
