@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,14 @@ def test_notebook_runs_clean_in_jupyterlab(lab, page, name):
     records = outputs(page)
     assert records, f"{name}: no outputs at all after Run All"
     assert error_outputs(records) == []
+    committed = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    expected = sum(
+        "image/svg+xml" in out.get("data", {})
+        for cell in committed["cells"]
+        for out in cell.get("outputs", [])
+    )
     charts = [r for r in records if r["isChart"]]
-    assert charts, f"{name}: no chart rendered"
+    assert len(charts) == expected, f"{name}: {len(charts)} charts rendered, {expected} in the saved notebook"
     assert empty_charts(records) == [], f"{name}: charts that drew nothing"
     assert not [r for r in records if r["widgetError"]], f"{name}: a widget failed to display"
     assert page.blocked == [], f"{name}: tried to reach the network: {page.blocked[:3]}"

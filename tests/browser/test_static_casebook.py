@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -53,7 +54,13 @@ def test_every_page_draws_its_charts_offline(site, page):
         pg.goto(html.as_uri())
         pg.wait_for_load_state("load")
         charts = pg.evaluate(PAGE_JS)
-        assert charts, f"{html.name}: no chart on the page"
+        committed = json.loads((ROOT / "notebooks" / f"{html.stem}.ipynb").read_text(encoding="utf-8"))
+        expected = sum(
+            "image/svg+xml" in out.get("data", {})
+            for cell in committed["cells"]
+            for out in cell.get("outputs", [])
+        )
+        assert len(charts) == expected, f"{html.name}: {len(charts)} charts, {expected} in the notebook"
         assert all(c["loaded"] and c["marks"] > 0 for c in charts), f"{html.name}: {charts}"
         pg.screenshot(path=str(SHOTS / f"site-{html.stem}.png"))
     assert page.blocked == [], page.blocked[:3]
