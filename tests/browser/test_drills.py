@@ -53,7 +53,15 @@ def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, name)
         lab.root / "casebook" / ("_template.yaml" if name == "start-here" else f"{name}.yaml")
     )
     pg = page.page
-    open_and_run_all(lab, page, _drills_notebook(lab, name))
+    notebook = _drills_notebook(lab, name)
+    try:
+        _run_drills(lab, page, pg, case, name, notebook)
+    finally:  # leave the lab's casebook as it was for the other tests
+        (lab.root / "notebooks" / f"{notebook}.ipynb").unlink(missing_ok=True)
+
+
+def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
+    open_and_run_all(lab, page, notebook)
     assert error_outputs(outputs(page)) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
 

@@ -23,11 +23,18 @@ PAGE_JS = """() => [...document.querySelectorAll('img')].filter(i => i.src.start
 
 
 @pytest.fixture(scope="module")
-def site(lab, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
+def site(tmp_path_factory) -> Path:
+    """`nogo build` on its own copy of the casebook (other tests add notebooks to the lab's copy)."""
+    from tests.browser.conftest import _copy_project, _isolated_env
+
+    tmp = tmp_path_factory.mktemp("site-build")
+    project = tmp / "project"
+    project.mkdir()
+    _copy_project(project)
+    out = tmp / "site"
     result = subprocess.run(
         [sys.executable, "-m", "nogo.cli", "build", "--out", str(out), "--jobs", "1"],
-        cwd=lab.root, env=lab.env, capture_output=True, text=True, timeout=900,
+        cwd=project, env=_isolated_env(tmp), capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     return out
