@@ -287,7 +287,7 @@ def progress(learner: str, store_path: Path | None) -> None:
             click.echo(f"  {row.rank}. {what}: {row.reason}")
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
 def lab(lab_args: tuple[str, ...]) -> None:
     """Open JupyterLab on the start-here notebook (extra arguments go to JupyterLab)."""

@@ -202,3 +202,14 @@ def test_progress_prints_history_and_what_next(tmp_path):
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all, just bytes" * 20)
     junk = _run("progress", "--learner", "ana", "--store", str(tmp_path / "junk.sqlite3"))
     assert junk.exit_code != 0 and "not a No-Go progress store" in junk.output
+
+
+def test_lab_passes_jupyterlab_options_through(project, monkeypatch):
+    calls = []
+    monkeypatch.setattr("subprocess.call", lambda cmd: calls.append(cmd) or 0)
+    result = _run("lab", "--no-browser", "--ServerApp.port=8899")
+    assert result.exit_code == 0, result.output
+    cmd = calls[0]
+    assert cmd[1:4] == ["-m", "jupyter", "lab"]
+    assert cmd[-2:] == ["--no-browser", "--ServerApp.port=8899"]
+    assert f"--ServerApp.root_dir={project / 'notebooks'}" in cmd
