@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser-screenshots"
@@ -26,12 +27,6 @@ VOILA_ICON_CSS = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",
 
 def _unexpected(blocked: list[str]) -> list[str]:
     return [u for u in blocked if not (u.startswith(VOILA_ICON_CSS) and u.endswith(".css"))]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
