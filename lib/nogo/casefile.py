@@ -134,6 +134,17 @@ class PublishedFigure(_Strict):
 
     ``tolerance`` is relative (0.01 = within 1%). ``status`` is ``SEEN`` (read in the cited source) or
     ``DERIVED`` (computed from SEEN figures; ``derivation`` says how).
+
+    ``kind`` says what the check against it is worth as evidence:
+
+    ``reproduced``
+        an independent reproduction: the model, run from other inputs, arrives at this figure (real
+        evidence that the reconstruction is faithful);
+    ``input``
+        the figure is an input of the reconstruction, used as given and echoed back (no evidence);
+    ``consistency``
+        a consistency check on synthetic data whose truth was planted or assumed from this figure (it
+        shows the code recovers what was planted, not that the world behaved so).
     """
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -143,6 +154,7 @@ class PublishedFigure(_Strict):
     tolerance: Annotated[float, Field(ge=0, le=1)]
     source: Text
     status: Literal["SEEN", "DERIVED"]
+    kind: Literal["reproduced", "input", "consistency"]
     derivation: str | None = None
 
     @model_validator(mode="after")
@@ -325,8 +337,9 @@ class CaseFile(_Strict):
     def compare_figures(self, reconstructed: dict[str, float]) -> pd.DataFrame:
         """Each published figure beside its reconstruction, and whether it is within tolerance.
 
-        Returns a frame with ``figure``, ``published``, ``reconstructed``, ``unit``, ``tolerance``,
-        ``relative_error``, ``within_tolerance`` and ``source``; a figure without a reconstruction, or a
+        Returns a frame with ``figure``, ``kind`` (what the check is worth: ``reproduced``, ``input`` or
+        ``consistency``, see :class:`PublishedFigure`), ``published``, ``reconstructed``, ``unit``,
+        ``tolerance``, ``relative_error``, ``within_tolerance`` and ``source``; a figure without a reconstruction, or a
         reconstruction naming no figure, is an error.
         """
         names = {f.name for f in self.published_figures}
@@ -344,6 +357,7 @@ class CaseFile(_Strict):
             rows.append(
                 {
                     "figure": f.label,
+                    "kind": f.kind,
                     "published": f.value,
                     "reconstructed": value,
                     "unit": f.unit,

@@ -47,6 +47,7 @@ def test_template_validates_and_carries_every_part(tmp_path):
         ("    tolerance: 0.001 ", "    tolerance: -0.1 ", "published_figures[0].tolerance", "tolerance:", r"greater than or equal to 0"),
         ("  case_id: {default: template,", "  case_id: {default: other,", "parameters.case_id", "case_id:", r"default must be the case id 'template', got 'other'"),
         ("    status: SEEN ", "    status: DERIVED ", "published_figures[0]", "- name: textbook_cut", r"a DERIVED figure needs a 'derivation'"),
+        ("    kind: reproduced ", "    kind: echoed ", "published_figures[0].kind", "kind: echoed", r"Input should be 'reproduced', 'input' or 'consistency', got 'echoed'"),
     ],
 )
 def test_bad_fields_name_file_path_and_line(tmp_path, old, new, path, needle, message):
@@ -111,6 +112,7 @@ def test_compare_figures(tmp_path):
     table = case.compare_figures({"textbook_cut": 0.9005})
     row = table.iloc[0]
     assert row["published"] == 0.9 and row["within_tolerance"]
+    assert row["kind"] == "reproduced"  # what the check is worth as evidence travels with the row
     assert row["relative_error"] == pytest.approx(0.0005 / 0.9)
     assert not case.compare_figures({"textbook_cut": 0.91}).iloc[0]["within_tolerance"]
     with pytest.raises(InputError, match=r"missing: textbook_cut; unknown: peak"):
