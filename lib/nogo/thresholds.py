@@ -22,6 +22,7 @@ minimum of ``f``; with a cap of ``k`` escalations it is a sliding-window minimum
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +72,17 @@ def classic_cut(false_action_usd: float, missed_usd: float) -> float:
 def three_way_cuts(costs: DecisionCosts) -> tuple[float, float]:
     """Cut-offs ``(t_lo, t_hi)`` on ``p`` for scalar costs: decline below, act at or above, escalate between.
 
-    When escalation is never the cheapest action the two cuts are equal (the classic cut).
+    The cuts are read off the exact lower envelope of the three expected-cost lines on ``[0, 1]``. When
+    escalation is never the cheapest action the two cuts are equal (the classic cut). ``t_hi = inf``
+    means that no ``p`` makes acting cheapest (never act), as in :class:`Policy`; then ``t_lo = inf`` too
+    when escalating never pays either. At a cut itself two actions cost the same.
+
+    Raises
+    ------
+    InputError
+        When a wrong action and a miss together cost no more than the right outcomes, or when the
+        cheapest action does not run decline, escalate, act as ``p`` rises (only possible when a
+        right outcome costs more than a wrong one), which two cuts cannot express.
 
     Examples
     --------
@@ -80,41 +91,39 @@ def three_way_cuts(costs: DecisionCosts) -> tuple[float, float]:
     >>> lo, hi = three_way_cuts(DecisionCosts(false_action_usd=90, missed_usd=10, escalate_usd=2))
     >>> round(lo, 4), round(hi, 4)
     (0.2, 0.9778)
+    >>> three_way_cuts(DecisionCosts(false_action_usd=28, missed_usd=3, act_right_usd=9.65))  # never act
+    (inf, inf)
     """
     if len(costs) != 1:
         raise InputError("costs: three_way_cuts needs scalar costs; use optimal_action per decision")
-    a = {
-        k: float(costs.array(k)[0])
-        for k in (
-            "false_action_usd",
-            "missed_usd",
-            "escalate_usd",
-            "act_right_usd",
-            "hold_right_usd",
-        )
-    }
-    m, b = costs.reviewer_miss_rate, costs.reviewer_false_block_rate
-    # Regrets: how much worse the wrong call is than the right one in each state.
-    r_fa = a["false_action_usd"] - a["hold_right_usd"]
-    r_miss = a["missed_usd"] - a["act_right_usd"]
-    if r_fa + r_miss <= 0:
+    fa, miss = costs.array("false_action_usd")[0], costs.array("missed_usd")[0]
+    act_right, hold_right = costs.array("act_right_usd")[0], costs.array("hold_right_usd")[0]
+    if (fa - hold_right) + (miss - act_right) <= 0:
         raise InputError("costs: a wrong action and a miss must together cost more than the right outcomes")
-    classic = r_fa / (r_fa + r_miss)
-    # Escalation cost above the all-right baseline, as a line in p: e0 + p * e1.
-    esc = a["escalate_usd"]
-    if not np.isfinite(esc):
-        return classic, classic
-    e_wrong = esc + m * r_fa  # extra cost of escalating when acting is wrong
-    e_right = esc + b * r_miss  # extra cost of escalating when acting is right
-    # act beats escalate when (1-p) r_fa <= p e_right + (1-p) e_wrong
-    denom_hi = (r_fa - e_wrong) + e_right
-    t_hi = (r_fa - e_wrong) / denom_hi if denom_hi > 0 else 0.0
-    # escalate beats decline when p e_right + (1-p) e_wrong <= p r_miss
-    denom_lo = (r_miss - e_right) + e_wrong
-    t_lo = e_wrong / denom_lo if denom_lo > 0 else 1.0
-    if not t_lo < t_hi:
-        return classic, classic
-    return max(t_lo, 0.0), min(t_hi, 1.0)
+    ends = costs.expected(np.array([0.0, 1.0]))  # (2, 3): each action's expected cost at p = 0 and 1
+    with np.errstate(invalid="ignore"):  # an unavailable escalation is inf at both ends
+        intercept, slope = ends[0], ends[1] - ends[0]
+    finite = np.flatnonzero(np.isfinite(intercept) & np.isfinite(slope))
+    # Every place two lines cross inside (0, 1); between two such places one action is cheapest.
+    points = [0.0, 1.0]
+    for x, y in itertools.combinations(finite, 2):
+        if slope[x] != slope[y]:
+            p = (intercept[y] - intercept[x]) / (slope[x] - slope[y])
+            if 0.0 < p < 1.0:
+                points.append(float(p))
+    points = np.unique(points)
+    cheapest = optimal_action((points[:-1] + points[1:]) / 2, costs)
+    rank = np.select([cheapest == "decline", cheapest == "escalate"], [0, 1], 2)
+    if (np.diff(rank) < 0).any():
+        raise InputError(
+            "costs: the cheapest action does not run decline, escalate, act as p rises "
+            f"({', '.join(dict.fromkeys(cheapest))}), so it cannot be written as two cuts; "
+            "use optimal_action per decision"
+        )
+    starts = points[:-1]
+    t_hi = float(starts[rank == 2][0]) if (rank == 2).any() else np.inf
+    t_lo = float(starts[rank >= 1][0]) if (rank >= 1).any() else np.inf
+    return t_lo, t_hi
 
 
 def optimal_action(p: npt.ArrayLike, costs: DecisionCosts) -> np.ndarray:
@@ -322,6 +331,13 @@ def _prefix(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _segmented_cummin(f: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Running minimum along the last axis that restarts wherever ``segment`` changes (rows independent)."""
+    b, m = f.shape
+    groups = (segment + np.arange(b)[:, None] * (m + 1)).ravel()
+    return pd.Series(f.ravel()).groupby(groups, sort=False).cummin().to_numpy().reshape(b, m)
+
+
 def _search_two(
     cost: np.ndarray,
     wrong: np.ndarray,
@@ -335,10 +351,18 @@ def _search_two(
 
     ``cost`` is (n, 3) in sorted order, ``weights`` (B, n) bootstrap counts. Returns arrays of length B
     (B = 1 without weights).
+
+    A row whose escalation cost is inf (no reviewer for it) may not fall in the escalated band
+    ``i <= k < j``: the band's cost is priced with those rows at 0 and ``i`` is searched only after the
+    last such row before ``j`` (a running minimum that restarts there), so no ``inf - inf`` arises.
     """
     w = np.ones((1, cost.shape[0])) if weights is None else weights
+    n = cost.shape[0]
+    esc = cost[:, _ESC]
+    blocked_row = np.isinf(esc)
+    blocked = (w > 0) & blocked_row  # (B, n): rows in the sample that cannot be escalated
     a = _prefix(w * cost[:, _ACT])
-    e = _prefix(w * cost[:, _ESC])
+    e = _prefix(w * np.where(blocked_row, 0.0, esc))
     d = _prefix(w * cost[:, _DEC])
     f = a - e  # (B, n+1): depends on the act/escalate split i
     g = e - d  # depends on the escalate/decline split j
@@ -347,19 +371,35 @@ def _search_two(
         wrong_cum = _prefix(w * wrong)
         ok_i = ok_i & (wrong_cum <= max_wrong_actions + 1e-9)
     f = np.where(ok_i, f, np.inf)
-    if max_escalations is None or max_escalations >= cost.shape[0]:
-        best_f = np.minimum.accumulate(f, axis=-1)
-    else:
+    pos = np.arange(n + 1)
+    # start[b, j]: the first split i allowed for j, just after the last blocked row before j.
+    start = np.zeros(f.shape, dtype=np.int64)
+    np.maximum.accumulate(np.where(blocked, pos[1:], 0), axis=-1, out=start[:, 1:])
+    capped = max_escalations is not None and max_escalations < n
+    if capped:
         size = int(max_escalations) + 1
         best_f = minimum_filter1d(f, size, axis=-1, mode="constant", cval=np.inf, origin=(size - 1) // 2)
+    else:
+        best_f = np.minimum.accumulate(f, axis=-1)
+    if blocked.any():
+        # Where a blocked row is nearer than the capacity window's start, the window starts after it.
+        if blocked.all():
+            segment_min = f  # no row can be escalated: the window of j is j alone
+        else:
+            segment = np.zeros(f.shape, dtype=np.int64)  # blocked rows before each split
+            np.cumsum(blocked, axis=-1, out=segment[:, 1:])
+            segment_min = _segmented_cummin(f, segment)
+        window_lo = pos - int(max_escalations) if capped else np.zeros_like(pos)
+        best_f = np.where(start > window_lo, segment_min, best_f)
     total = np.where(valid, g + best_f, np.inf) + d[:, -1:]
     j = np.argmin(total, axis=-1)
     rows = np.arange(total.shape[0])
     best = total[rows, j]
     # Recover i: the first valid split in the allowed window whose f equals the window minimum.
     target = best_f[rows, j]
-    pos = np.arange(f.shape[-1])
-    lo = np.zeros_like(j) if max_escalations is None else np.maximum(j - int(max_escalations), 0)
+    lo = start[rows, j]
+    if capped:
+        lo = np.maximum(lo, j - int(max_escalations))
     in_window = (pos[None, :] >= lo[:, None]) & (pos[None, :] <= j[:, None])
     i = np.argmax(in_window & (f == target[:, None]), axis=-1)
     return i, j, best
@@ -429,7 +469,7 @@ def best_two_thresholds(
     log = _sort_log(score, outcome, costs)
     cap, budget = _limits(log.n, max_escalations_per_day, days, error_budget)
     i, j, _ = _search_two(log.cost, log.wrong, log.valid, max_escalations=cap, max_wrong_actions=budget)
-    label = "best act/escalate/decline" + (" (constrained)" if cap is not None or budget else "")
+    label = "best act/escalate/decline" + (" (constrained)" if cap is not None or budget is not None else "")
     return _policy_from_split(log, int(i[0]), int(j[0]), label)
 
 

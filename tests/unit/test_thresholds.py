@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -28,10 +29,18 @@ def logs(draw, max_n: int = 9, per_decision: bool = True):
     def arr():
         return np.array(draw(st.lists(money, min_size=size, max_size=size)))
 
+    escalate = arr()
+    # Escalation unavailable (inf, the default of DecisionCosts) on no row, on every row, or on some.
+    unavailable = draw(st.sampled_from(["none", "all", "some"]))
+    if unavailable == "all":
+        escalate[:] = np.inf
+    elif unavailable == "some":
+        escalate = np.resize(escalate, n)
+        escalate[np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))] = np.inf
     costs = DecisionCosts(
         false_action_usd=arr(),
         missed_usd=arr(),
-        escalate_usd=arr(),
+        escalate_usd=escalate,
         act_right_usd=arr() / 10,
         hold_right_usd=arr() / 10,
         reviewer_miss_rate=draw(st.floats(0, 1)),
@@ -99,6 +108,43 @@ def test_best_two_thresholds_equals_brute_force(log):
     assert policy.cost_usd == pytest.approx(best, abs=1e-6)
     assert _realised_cost(policy, score, outcome, costs) == pytest.approx(best, abs=1e-6)
     assert policy.t_lo <= policy.t_hi
+
+
+@settings(max_examples=300, deadline=None)
+@given(logs())
+def test_three_way_never_costs_more_than_the_best_single_threshold(log):
+    """A three-way policy can always copy the best single threshold, so it never costs more."""
+    score, outcome, costs = log
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # inf - inf used to print a RuntimeWarning and pick a NaN
+        three = nogo.best_two_thresholds(score, outcome, costs)
+        single = nogo.best_threshold(score, outcome, costs)
+        table = nogo.compare_policies(score, outcome, costs)
+    assert three.cost_usd <= single.cost_usd + 1e-6
+    by_label = table.set_index("policy")["cost_usd"]
+    assert by_label[three.label] <= by_label[single.label] + 1e-6
+    # The naive rule escalates whatever falls below its cut, so without reviewers it may cost inf;
+    # the optimised rows never do, and nothing is NaN.
+    assert np.isfinite(table["cost_usd"].iloc[1:]).all() and (table["regret_usd"] >= -1e-6).all()
+
+
+def test_best_two_thresholds_when_escalation_is_unavailable():
+    """The repros of issue 12: inf escalation costs made a running total NaN and argmin picked it."""
+    c = DecisionCosts(false_action_usd=9, missed_usd=1)
+    assert nogo.best_threshold([0.9, 0.2, 0.6], [1, 0, 1], c).cost_usd == 0.0
+    assert nogo.best_two_thresholds([0.9, 0.2, 0.6], [1, 0, 1], c).cost_usd == 0.0
+    declined = nogo.best_two_thresholds([0.3], [0], DecisionCosts(10, 1))
+    assert (declined.cost_usd, declined.n_act, declined.n_escalate) == (0.0, 0, 0)
+    some = DecisionCosts(false_action_usd=[8, 6, 7], missed_usd=[3, 8, 1], escalate_usd=[np.inf, np.inf, 2])
+    policy = nogo.best_two_thresholds([0.5, 0.5, 1], [0, 0, 0], some)
+    assert policy.cost_usd == _brute_force(np.array([0.5, 0.5, 1]), np.array([False] * 3), some) == 0.0
+
+
+def test_constrained_label_holds_for_a_zero_error_budget():
+    c = DecisionCosts(false_action_usd=9, missed_usd=1, escalate_usd=0.4)
+    policy = nogo.best_two_thresholds([0.95, 0.7, 0.5, 0.1], [1, 0, 1, 0], c, error_budget=0.0)
+    assert policy.label.endswith("(constrained)")
+    assert policy.n_wrong_actions == 0
 
 
 @settings(max_examples=300, deadline=None)
@@ -205,6 +251,55 @@ def test_three_way_cuts_match_the_expected_cost_argmin():
         disagree = grid[action != expected]
         # Only grid points within rounding of a cut may disagree.
         assert np.all(np.minimum(abs(disagree - lo), abs(disagree - hi)) < 1e-9)
+
+
+def test_three_way_cuts_say_never_act_when_acting_never_pays():
+    """Acting right costs more than a miss and escalation is free: no p makes acting cheapest."""
+    costs = DecisionCosts(
+        false_action_usd=28, missed_usd=3, escalate_usd=0, act_right_usd=9.65, reviewer_false_block_rate=0.4
+    )
+    _lo, hi = nogo.three_way_cuts(costs)
+    assert hi == np.inf  # "never act", as Policy.t_hi = inf means
+    assert nogo.optimal_action([1.0], costs).tolist() == ["decline"]
+    assert "act" not in set(nogo.optimal_action(np.linspace(0, 1, 1001), costs))
+    # Without escalation, a classic cut above 1 is also "never act".
+    assert nogo.three_way_cuts(DecisionCosts(false_action_usd=28, missed_usd=3, act_right_usd=9.65)) == (
+        np.inf,
+        np.inf,
+    )
+
+
+@st.composite
+def scalar_costs(draw):
+    money = st.floats(0, 100, allow_nan=False, allow_infinity=False)
+    return DecisionCosts(
+        false_action_usd=draw(money),
+        missed_usd=draw(money),
+        escalate_usd=draw(st.one_of(money, st.just(np.inf))),
+        act_right_usd=draw(money) / draw(st.sampled_from([1, 10])),
+        hold_right_usd=draw(money) / draw(st.sampled_from([1, 10])),
+        reviewer_miss_rate=draw(st.floats(0, 1)),
+        reviewer_false_block_rate=draw(st.floats(0, 1)),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(scalar_costs())
+def test_three_way_cuts_pick_the_strictly_cheapest_action_everywhere(costs):
+    """Wherever one action is cheaper than the others by a margin, the cuts choose it (or, for cost
+    models the two cuts cannot express, three_way_cuts says so)."""
+    grid = np.linspace(0, 1, 2001)
+    try:
+        lo, hi = nogo.three_way_cuts(costs)
+    except nogo.InputError as exc:
+        assert "cannot be written as two cuts" in str(exc) or "must together cost more" in str(exc)
+        return
+    assert 0.0 <= lo <= hi and (hi <= 1.0 or hi == np.inf) and (lo <= 1.0 or lo == np.inf)
+    m = costs.expected(grid)
+    order = np.sort(m, axis=1)
+    clear = (order[:, 1] - order[:, 0]) > 1e-6 * (1 + np.abs(order[:, 0]))
+    expected = np.where(grid >= hi, "act", np.where(grid >= lo, "escalate", "decline"))
+    assert (nogo.optimal_action(grid, costs)[clear] == expected[clear]).all()
 
 
 def test_escalation_band_widens_as_review_gets_cheaper():
