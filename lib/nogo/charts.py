@@ -155,7 +155,7 @@ def three_way_regions(
     Needs scalar costs (one kind of decision); the cut-offs of :func:`nogo.three_way_cuts` bound the
     shaded regions.
     """
-    lo, hi = three_way_cuts(costs)
+    lo, hi = (min(cut, 1.0) for cut in three_way_cuts(costs))  # inf: that action never pays
     p = np.linspace(0.0, 1.0, n_points)
     m = costs.expected(p)
     lines = pd.DataFrame(
@@ -186,6 +186,7 @@ def three_way_regions(
         )
     )
     cuts = pd.DataFrame({"cut": ["t_lo", "t_hi"] if lo < hi else ["cut"], "p": [lo, hi] if lo < hi else [hi]})
+    cuts = cuts[cuts["p"] < 1.0]  # a cut at 1 is an action that never pays: no line to draw
     rule = (
         alt.Chart(cuts).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="p:Q", tooltip=["cut:N", "p:Q"])
     )

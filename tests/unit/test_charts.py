@@ -77,6 +77,17 @@ def test_three_way_regions_without_escalation_has_one_cut():
     assert "escalate" not in {r["action"] for r in _data(spec, curve)}  # infinite cost is not drawn
 
 
+def test_three_way_regions_when_acting_never_pays_shade_no_act_region():
+    never_act = nogo.DecisionCosts(
+        false_action_usd=28, missed_usd=3, escalate_usd=0, act_right_usd=9.65, reviewer_false_block_rate=0.4
+    )
+    spec = charts.three_way_regions(never_act).to_dict()
+    band, _curve, rule = spec["layer"]
+    regions = {r["action"]: (r["start"], r["end"]) for r in _data(spec, band)}
+    assert "act" not in regions and max(end for _, end in regions.values()) == 1.0
+    assert all(0.0 <= r["p"] < 1.0 for r in _data(spec, rule))
+
+
 def test_reliability_diagram_has_diagonal_intervals_and_points(log):
     p, y = log
     table = nogo.reliability_table(p**0.5, y)
