@@ -584,7 +584,7 @@ def decisions_needed(
         )
 
     def ok(n: np.ndarray) -> np.ndarray:
-        return proportion_upper_bound(rate * n, n, level=level, method=method) <= budget
+        return proportion_upper_bound(rate * n, n, level=level, method=method, whole=False) <= budget
 
     lo, hi = np.zeros(rate.shape), np.full(rate.shape, float(max_decisions))  # lo fails; hi must pass
     if not ok(hi).all():

@@ -17,11 +17,18 @@ __all__ = ["proportion_interval", "proportion_upper_bound"]
 _METHODS = ("wilson", "clopper-pearson")
 
 
-def _counts(k: npt.ArrayLike, n: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def _counts(k: npt.ArrayLike, n: npt.ArrayLike, *, whole: bool = True) -> tuple[np.ndarray, np.ndarray]:
     k_arr = as_float_array("k", k, nonnegative=True)
     n_arr = as_float_array("n", n, nonnegative=True)
     check_same_length({"k": k_arr, "n": n_arr})
     k_arr, n_arr = np.broadcast_arrays(k_arr, n_arr)
+    for name, arr in (("k", k_arr), ("n", n_arr)) if whole else ():
+        fractional = arr != np.round(arr)
+        if fractional.any():
+            i = int(np.flatnonzero(fractional)[0])
+            raise InputError(
+                f"{name}: expected a whole number of trials or successes, found {arr[i]:g} at row {i}"
+            )
     if (n_arr == 0).any():
         i = int(np.flatnonzero(n_arr == 0)[0])
         raise InputError(f"n: expected at least one trial, found 0 at row {i}")
@@ -87,8 +94,12 @@ def proportion_upper_bound(
     *,
     level: float = 0.95,
     method: str = "clopper-pearson",
+    whole: bool = True,
 ) -> np.ndarray:
     """One-sided upper confidence bound on a proportion (an error rate, for a promotion gate).
+
+    Counts must be whole numbers; ``whole=False`` accepts expected (fractional) counts, as when planning
+    how many decisions a gate needs at an assumed error rate.
 
     Examples
     --------
@@ -96,5 +107,5 @@ def proportion_upper_bound(
     0.0099
     """
     check_choice("method", method, _METHODS)
-    k_arr, n_arr = _counts(k, n)
+    k_arr, n_arr = _counts(k, n, whole=whole)
     return _bounds(k_arr, n_arr, 1 - _check_level(level), method)[1]

@@ -60,3 +60,11 @@ def test_bad_counts_are_named():
         nogo.proportion_upper_bound(1, 5, level=95)
     with pytest.raises(InputError, match=r"method: expected one of 'wilson', 'clopper-pearson'"):
         nogo.proportion_interval(1, 5, method="wald")
+
+
+def test_counts_must_be_whole_numbers():
+    with pytest.raises(InputError, match=r"k: expected a whole number of trials or successes, found 2\.5 at row 0"):
+        nogo.proportion_interval(2.5, 10)
+    with pytest.raises(InputError, match=r"n: expected a whole number of trials or successes, found 10\.5 at row 1"):
+        nogo.proportion_upper_bound([2, 3], [10, 10.5])
+    assert nogo.proportion_upper_bound(3.0, 100)[0] == nogo.proportion_upper_bound(3, 100)[0]  # 3.0 is whole
