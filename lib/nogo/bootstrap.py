@@ -4,6 +4,18 @@ Each replicate resamples the log's rows with replacement. Because resampling onl
 each row counts, the log is sorted once and every replicate is a row of bootstrap counts over the same
 sorted order: cumulative sums along the rows give every replicate's cost curve at once, in blocks that
 keep memory bounded.
+
+Two costs per replicate, because they answer different questions:
+
+*in sample*
+    the cost of the replicate's best policy on the replicate itself. The policy was chosen to fit those
+    very rows, so this is optimistic: its interval says how the optimum of logs like this one varies,
+    and it sits below what the chosen policy will cost on new decisions.
+*out of sample* (cross-fitted)
+    the policy chosen on the replicate, priced on the rows the replicate left out (about 37% of the log;
+    Efron's leave-one-out bootstrap). Use this one for "what will the policy we pick cost per decision".
+    Its interval is wider, and honest: on simulated logs with a known optimum the 90% interval covers the
+    true optimal expected cost in well over 80% of logs (tested), where the in-sample one does not.
 """
 
 from __future__ import annotations
@@ -38,23 +50,30 @@ class BootstrapResult:
     """The best policy on the full log, and the best policy on each bootstrap replicate."""
 
     estimate: Policy
-    replicates: pd.DataFrame  # t_lo, t_hi, cost_usd, cost_per_decision_usd
+    # t_lo, t_hi, cost_usd, cost_per_decision_usd (in sample), out_of_sample_cost_per_decision_usd
+    replicates: pd.DataFrame
     seed: int
 
     def summary(self, level: float = 0.9) -> pd.DataFrame:
-        """Percentile intervals at ``level`` for the thresholds and the cost.
+        """Percentile intervals at ``level`` for the thresholds and the cost per decision.
 
-        Returns a frame indexed by statistic with ``estimate``, ``low`` and ``high``.
+        Returns a frame indexed by statistic with ``estimate``, ``low`` and ``high``: ``t_hi``, ``t_lo``,
+        ``cost_per_decision_usd`` (in sample: the estimate is the full log's optimum, optimistic) and
+        ``out_of_sample_cost_per_decision_usd`` (the policy chosen on each replicate priced on the rows it
+        left out; the estimate is their mean). The module docstring says what each interval is and is
+        not.
         """
         lv = float(as_float_array("level", level)[0])
         if not 0 < lv < 1:
             raise InputError(f"level: expected a value strictly between 0 and 1, got {level!r}")
         q = [(1 - lv) / 2, (1 + lv) / 2]
         est = self.estimate
+        oob = "out_of_sample_cost_per_decision_usd"
         rows = {
             "t_hi": est.t_hi,
             "t_lo": est.t_lo,
             "cost_per_decision_usd": est.cost_per_decision_usd,
+            oob: float(self.replicates[oob].mean()),
         }
         out = pd.DataFrame(
             {
@@ -72,6 +91,23 @@ def _resample_counts(rng: np.random.Generator, n_rep: int, n: int) -> np.ndarray
     draws = rng.integers(0, n, size=(n_rep, n))
     flat = (draws + np.arange(n_rep)[:, None] * n).ravel()
     return np.bincount(flat, minlength=n_rep * n).reshape(n_rep, n).astype(np.float64)
+
+
+def _out_of_bag_cost(cost: np.ndarray, left_out: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Cost per decision of each replicate's split (act on the top i, escalate to j) on its left-out rows.
+
+    ``cost`` is (n, 3) in sorted order, ``left_out`` (B, n). A left-out row in the escalated band that
+    cannot be escalated (inf) is declined. NaN for a replicate that left no row out.
+    """
+    esc = np.where(np.isinf(cost[:, _ESC]), cost[:, _DEC], cost[:, _ESC])
+    rows = np.arange(len(i))
+    a = _prefix(left_out * cost[:, _ACT])[rows, i]
+    e = _prefix(left_out * esc)
+    d = _prefix(left_out * cost[:, _DEC])
+    total = a + e[rows, j] - e[rows, i] + d[rows, -1] - d[rows, j]
+    n_out = left_out.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_out > 0, total / n_out, np.nan)
 
 
 def bootstrap_policy(
@@ -103,7 +139,11 @@ def bootstrap_policy(
     Returns
     -------
     BootstrapResult
-        ``replicates`` holds each replicate's best ``t_lo``, ``t_hi`` and cost.
+        ``replicates`` holds each replicate's best ``t_lo``, ``t_hi``, its in-sample cost
+        (``cost_usd``, ``cost_per_decision_usd``) and its out-of-sample cost per decision
+        (``out_of_sample_cost_per_decision_usd``). The in-sample cost interval is optimistic (each
+        replicate re-optimises on its own rows); quote the out-of-sample one for what a chosen policy
+        will cost (see the module docstring).
 
     Examples
     --------
@@ -158,7 +198,16 @@ def bootstrap_policy(
             )
         t_hi = log.threshold_at(i)
         t_lo = np.where(j > i, log.threshold_at(j), t_hi)
-        parts.append(pd.DataFrame({"t_lo": t_lo, "t_hi": t_hi, "cost_usd": best}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "t_lo": t_lo,
+                    "t_hi": t_hi,
+                    "cost_usd": best,
+                    "out_of_sample_cost_per_decision_usd": _out_of_bag_cost(cost, w == 0, i, j),
+                }
+            )
+        )
     reps = pd.concat(parts, ignore_index=True)
-    reps["cost_per_decision_usd"] = reps["cost_usd"] / n
+    reps.insert(3, "cost_per_decision_usd", reps["cost_usd"] / n)
     return BootstrapResult(estimate=estimate, replicates=reps, seed=int(seed))
