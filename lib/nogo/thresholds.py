@@ -372,16 +372,18 @@ def _search_two(
         ok_i = ok_i & (wrong_cum <= max_wrong_actions + 1e-9)
     f = np.where(ok_i, f, np.inf)
     pos = np.arange(n + 1)
-    # start[b, j]: the first split i allowed for j, just after the last blocked row before j.
-    start = np.zeros(f.shape, dtype=np.int64)
-    np.maximum.accumulate(np.where(blocked, pos[1:], 0), axis=-1, out=start[:, 1:])
+    any_blocked = bool(blocked.any())
+    if any_blocked:
+        # start[b, j]: the first split i allowed for j, just after the last blocked row before j.
+        start = np.zeros(f.shape, dtype=np.int64)
+        np.maximum.accumulate(np.where(blocked, pos[1:], 0), axis=-1, out=start[:, 1:])
     capped = max_escalations is not None and max_escalations < n
     if capped:
         size = int(max_escalations) + 1
         best_f = minimum_filter1d(f, size, axis=-1, mode="constant", cval=np.inf, origin=(size - 1) // 2)
     else:
         best_f = np.minimum.accumulate(f, axis=-1)
-    if blocked.any():
+    if any_blocked:
         # Where a blocked row is nearer than the capacity window's start, the window starts after it.
         if blocked.all():
             segment_min = f  # no row can be escalated: the window of j is j alone
@@ -397,7 +399,7 @@ def _search_two(
     best = total[rows, j]
     # Recover i: the first valid split in the allowed window whose f equals the window minimum.
     target = best_f[rows, j]
-    lo = start[rows, j]
+    lo = start[rows, j] if any_blocked else np.zeros_like(j)
     if capped:
         lo = np.maximum(lo, j - int(max_escalations))
     in_window = (pos[None, :] >= lo[:, None]) & (pos[None, :] <= j[:, None])

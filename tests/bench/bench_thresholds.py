@@ -12,7 +12,9 @@ Rows, for each log size n:
   (false actions and misses, as a confusion-matrix loop computes them); measured on a subsample and
   extrapolated linearly to n, since one pass is linear in n;
 - ``two-threshold``: :func:`nogo.best_two_thresholds`, the exact act / escalate / decline search;
-- ``two-threshold, capacity``: the same within a reviewer-capacity cap.
+- ``two-threshold, capacity``: the same within a reviewer-capacity cap;
+- ``two-threshold, no reviewer on 10% of rows``: escalation unavailable (inf) on a random tenth of the
+  decisions, so the escalated band may not cross those rows (a running minimum that restarts at each).
 
 Each timing is the best of ``--repeat`` runs after one warm-up run (the first touch of fresh memory
 costs more than the work itself at these sizes).
@@ -60,6 +62,9 @@ def run(sizes: list[int], repeat: int, seed: int) -> list[dict[str, float | int 
     for n in sizes:
         p = rng.uniform(size=n)
         y = rng.uniform(size=n) < p
+        partial = nogo.DecisionCosts(
+            false_action_usd=90.0, missed_usd=10.0, escalate_usd=np.where(rng.uniform(size=n) < 0.1, np.inf, 3.0)
+        )
         base = _best_of(lambda p=p: np.argsort(p), repeat)
         sub = min(n, 100_000)
         t_naive = _best_of(lambda p=p, y=y, sub=sub: _naive_loop(p[:sub], y[:sub], costs), 1) * (n / sub)
@@ -73,6 +78,9 @@ def run(sizes: list[int], repeat: int, seed: int) -> list[dict[str, float | int 
                     p, y, costs, max_escalations_per_day=n // 20, days=1
                 ),
                 repeat,
+            ),
+            "two-threshold, no reviewer on 10% of rows": _best_of(
+                lambda p=p, y=y, c=partial: nogo.best_two_thresholds(p, y, c), repeat
             ),
         }
         for name, seconds in timings.items():
