@@ -4,6 +4,10 @@ metric against a pairwise recount and a closed-form Markov probability, and the 
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import nogo
 import nogo.loans as ln
 from nogo.amortisation import monthly_payment_usd
 from nogo.errors import InputError
@@ -487,3 +492,90 @@ def test_repeat_forbearance_chart_draws_observed_cohorts_only(book):
 def test_steering_book_rejects_a_markup_that_is_not_a_number():
     with pytest.raises(InputError, match=r"markup_group_c_bps: expected finite numbers, found nan at row 0"):
         ln.steering_book(10, seed=1, markup_group_c_bps=float("nan"))
+
+
+# -- the case file and the notebook say what the record supports (issue 12, items 6, 8 and 10) ----------
+
+_ROOT = Path(__file__).resolve().parents[2]
+_CASE_FILE = _ROOT / "casebook" / "loan-steering.yaml"
+_NOTEBOOK = _ROOT / "notebooks" / "loan-steering.ipynb"
+
+
+def _case():
+    return nogo.Project(_ROOT).case("loan-steering")
+
+
+def _markdown_cells() -> list[str]:
+    nb = json.loads(_NOTEBOOK.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def _prose(text: str) -> str:
+    """Markdown prose without fenced code, code spans and escaped dollars."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    return re.sub(r"`[^`]*`", " ", text).replace("\\$", " ")
+
+
+def test_the_2017_navient_claims_and_the_settlements_are_never_called_findings():
+    # The 2017 Navient claims are the CFPB's allegations; the 2024 order and the Ally case are settlements.
+    texts = {
+        "casebook/loan-steering.yaml": _CASE_FILE.read_text(encoding="utf-8"),
+        "lib/nogo/loans.py": Path(ln.__file__).read_text(encoding="utf-8"),
+        **{f"notebook markdown cell {k}": s for k, s in enumerate(_markdown_cells())},
+    }
+    for where, text in texts.items():
+        hit = re.search(r".{0,60}\bfindings?\b.{0,40}", text, flags=re.I | re.S)
+        assert hit is None, f"{where} says 'finding': {hit.group(0)!r}"
+    assert "alleg" in _case().incident.summary
+
+
+def test_the_ally_settlement_is_attributed_to_the_cfpb_and_the_doj():
+    case = _case()
+    for where, text in (("incident.summary", case.incident.summary), ("incident.who", case.incident.who)):
+        assert "Department of Justice" in text, f"{where} does not name the DOJ"
+    assert any("DOJ" in s.title for s in case.sources if s.id == "L3")
+    debrief = next(s for s in _markdown_cells() if "Which regulator would investigate" in s)
+    assert "Department of Justice" in debrief
+    prose = " ".join(_markdown_cells())
+    assert not re.search(r"all three\W+\w+[^.]*came from the (CFPB|Consumer Financial)", prose, flags=re.I)
+
+
+def test_the_monthly_saving_score_is_called_a_synthetic_assumption_not_the_record():
+    doc = ln.loan_offers.__doc__ or ""
+    assert "as in incident 8a" not in doc
+    assert "synthetic assumption" in " ".join(doc.split()).lower()
+    cell = next(s for s in _markdown_cells() if "`score`" in s)
+    flat = " ".join(cell.split())
+    assert "synthetic assumption" in flat and "few minutes" in flat
+
+
+def test_every_contract_baseline_says_it_comes_from_the_synthetic_reconstruction():
+    contract = _case().agent_impact_contract()
+    for m in contract.metrics:
+        assert m.data_source and "synthetic" in m.data_source, f"{m.name}: baseline source not given"
+    page = contract.to_markdown()
+    assert page.count("synthetic") >= len(contract.metrics)  # a reader of the contract sees it
+
+
+def test_the_record_check_shows_its_kind_and_reproduces_no_published_figure():
+    case = _case()
+    assert {f.kind for f in case.published_figures} <= {"input", "consistency"}
+    nb = json.loads(_NOTEBOOK.read_text(encoding="utf-8"))
+    cell = next(
+        c for c in nb["cells"] if c["cell_type"] == "code" and "compare_figures" in "".join(c["source"])
+    )
+    shown = "".join("".join(o["data"]["text/plain"]) for o in cell["outputs"] if "data" in o)
+    assert "kind" in shown and "consistency" in shown and "input" in shown and "reproduced" not in shown
+    md = [" ".join(s.split()) for s in _markdown_cells()]
+    assert "reproduces no published figure" in md[0]  # the opening says so
+    near = next(s for s in md if s.startswith("## Check it against the record"))
+    assert "reproduces no published figure" in near
+
+
+def test_markdown_cells_escape_every_currency_dollar():
+    # JupyterLab reads two unescaped `$` in one cell as maths ("$200-$300" shows as "200-300" in italics)
+    for k, cell in enumerate(_markdown_cells()):
+        hit = re.search(r".{0,30}(?<!\\)\$\d.{0,30}", _prose(cell))
+        assert hit is None, f"markdown cell {k}: unescaped currency {hit.group(0)!r}"
+    for f in _case().published_figures:  # labels end up in the record table's HTML
+        assert "$" not in f.label, f"{f.name}: label holds a dollar sign"
