@@ -339,8 +339,8 @@ class CaseFile(_Strict):
 
         Returns a frame with ``figure``, ``kind`` (what the check is worth: ``reproduced``, ``input`` or
         ``consistency``, see :class:`PublishedFigure`), ``published``, ``reconstructed``, ``unit``,
-        ``tolerance``, ``relative_error``, ``within_tolerance`` and ``source``; a figure without a reconstruction, or a
-        reconstruction naming no figure, is an error.
+        ``tolerance``, ``relative_error``, ``within_tolerance`` and ``source``; a figure without a
+        reconstruction, or a reconstruction naming no figure, is an error.
         """
         names = {f.name for f in self.published_figures}
         extra = sorted(set(reconstructed) - names)
