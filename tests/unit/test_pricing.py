@@ -3,7 +3,10 @@ the best cap and its bootstrap against brute-force loops; the Fly guardrails aga
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import nogo
 from nogo import InputError
 from nogo.costs import DecisionCosts
 from nogo.dynamics import repricing_loop
@@ -38,6 +42,13 @@ FLY_A = 0.9983
 FLY_B = 1.270589
 FLY_PEAK_USD = 23_698_655.93
 FLY_GAIN = FLY_A * FLY_B
+
+_ROOT = Path(__file__).resolve().parents[2]
+_NOTEBOOK = _ROOT / "notebooks" / "pricing-feedback-loop.ipynb"
+
+
+def _case():
+    return nogo.Project(_ROOT).case("pricing-feedback-loop")
 
 
 # -- brute-force references (plain loops over caps and rows) ---------------------------------------------
@@ -180,6 +191,14 @@ def test_bootstrap_replicates_equal_a_loop_over_explicit_resamples():
         assert got["cap_usd"] == cap
         assert got["cost_usd"] == pytest.approx(best, rel=1e-12)
         assert got["share_reviewed"] == pytest.approx((sample["value_usd"] > cap).mean())
+        # Out of bag: that cap priced on the rows this resample never drew, per row.
+        left_out = frame.drop(index=np.unique(idx[rep]))
+        rows = [
+            (v, float(y), c, 0.0, 0.0, 0.0)
+            for v, y, c in left_out[["value_usd", "outcome", "cost_if_wrong_usd"]].values
+        ]
+        oob = _brute_curve(rows, [cap], 30.0, 0.25, 0.0)[cap][0] / len(left_out)
+        assert got["out_of_sample_cost_per_decision_usd"] == pytest.approx(oob, rel=1e-12)
     again = best_value_cap(frame, costs, caps, n_boot=6, seed=123)
     pd.testing.assert_frame_equal(r.replicates, again.replicates)
     assert not best_value_cap(frame, costs, caps, n_boot=6, seed=124).replicates.equals(r.replicates)
@@ -190,12 +209,75 @@ def test_bootstrap_summary_is_percentiles_of_the_replicates_across_blocks():
     r = best_value_cap(log, review_costs(log), n_boot=400, seed=9)  # 400 x 3000 cells: two blocks
     assert len(r.replicates) == 400
     s = r.summary(level=0.8)
-    for stat in ("cap_usd", "cost_usd", "share_reviewed"):
+    for stat in ("cap_usd", "cost_usd", "cost_per_decision_usd", "share_reviewed"):
         rep = r.replicates[stat].to_numpy()
         assert s.loc[stat, "low"] == pytest.approx(np.percentile(rep, 10))
         assert s.loc[stat, "high"] == pytest.approx(np.percentile(rep, 90))
     assert s.loc["cap_usd", "estimate"] == r.cap_usd
+    assert s.loc["cost_per_decision_usd", "estimate"] == pytest.approx(r.cost_usd / 3000)
     assert r.replicates["cap_usd"].isin(r.curve["cap_usd"]).all()
+    oob = r.replicates["out_of_sample_cost_per_decision_usd"].to_numpy()
+    assert np.isfinite(oob).all()
+    assert s.loc["out_of_sample_cost_per_decision_usd", "estimate"] == pytest.approx(oob.mean())
+    assert s.loc["out_of_sample_cost_per_decision_usd", "low"] == pytest.approx(np.percentile(oob, 10))
+    assert s.loc["out_of_sample_cost_per_decision_usd", "high"] == pytest.approx(np.percentile(oob, 90))
+
+
+def test_out_of_bag_cost_is_nan_when_a_resample_leaves_nothing_out():
+    log = pd.DataFrame({"value_usd": [10.0], "outcome": [True], "cost_if_wrong_usd": [5.0]})
+    r = best_value_cap(log, review_costs(log), n_boot=4, seed=0)
+    assert r.replicates["out_of_sample_cost_per_decision_usd"].isna().all()
+    assert r.summary().loc["out_of_sample_cost_per_decision_usd"].isna().all()
+
+
+# The catalogue's truth in closed form (pricing_catalogue's defaults): values a bounded Pareto on
+# [250, 4M] with tail index 0.8, p_right independent of value with mean 0.93, loss share independent of
+# value with mean LBAR. At a cap c, one new SKU costs, in expectation,
+# 0.07 LBAR E[V; V <= c] + 100 P(V > c) + 0.07 x 0.1 LBAR E[V; V > c] (review_costs' defaults).
+_LO, _HI, _ALPHA, _ACC = 250.0, 4e6, 0.8, 0.93
+_Z = 1 - (_LO / _HI) ** _ALPHA
+_LBAR = sum(s * loss for s, loss in PRICING_ACTIONS.values()) / sum(s for s, _ in PRICING_ACTIONS.values())
+
+
+def _mean_below(c):
+    c = np.clip(c, _LO, _HI)
+    return _ALPHA * _LO**_ALPHA / _Z * (c ** (1 - _ALPHA) - _LO ** (1 - _ALPHA)) / (1 - _ALPHA)
+
+
+def _true_cost_per_sku(c):
+    tail = ((_LO / np.clip(c, _LO, _HI)) ** _ALPHA - (_LO / _HI) ** _ALPHA) / _Z
+    below, everything = _mean_below(c), _mean_below(_HI)
+    return (1 - _ACC) * _LBAR * below + 100.0 * tail + (1 - _ACC) * 0.1 * _LBAR * (everything - below)
+
+
+def test_the_closed_form_truth_matches_scipy_and_a_large_catalogue():
+    d = stats.truncpareto(b=_ALPHA, c=_HI / _LO, scale=_LO)
+    assert _mean_below(_HI) == pytest.approx(d.mean(), rel=1e-9)
+    assert _mean_below(1e4) == pytest.approx(d.expect(lambda v: v, ub=1e4), rel=1e-6)
+    log = pricing_catalogue(400_000, seed=4)
+    got = value_cap_curve(log, review_costs(log), [1e3], basis="expected", prob_col="p_right")
+    assert got["cost_per_decision_usd"].iloc[0] == pytest.approx(_true_cost_per_sku(1e3), rel=0.02)
+
+
+def test_out_of_bag_interval_covers_what_the_chosen_cap_really_costs():
+    # 100 synthetic catalogues of 2,000 SKUs with a known truth. The cap chosen on each is priced exactly
+    # on new SKUs (the closed form). The out-of-bag 90% interval must cover that cost at least 80% of the
+    # time. The in-sample interval on the optimal cost re-optimises on the rows it prices: it is biased low
+    # and covers even the true optimum (which the chosen cap can only match) less often.
+    true_best = min(_true_cost_per_sku(c) for c in np.geomspace(_LO, _HI, 20_001))
+    n, runs = 2000, 100
+    out_hits = in_sample_hits = 0
+    for k in range(runs):
+        log = pricing_catalogue(n, seed=1000 + k)
+        r = best_value_cap(log, review_costs(log), n_boot=200, seed=k, basis="expected", prob_col="p_right")
+        s = r.summary(0.9)
+        cost = _true_cost_per_sku(r.cap_usd)
+        assert cost >= true_best - 1e-9
+        out, ins = s.loc["out_of_sample_cost_per_decision_usd"], s.loc["cost_per_decision_usd"]
+        out_hits += out["low"] <= cost <= out["high"]
+        in_sample_hits += ins["low"] <= true_best <= ins["high"]
+    assert out_hits >= 0.8 * runs  # 91 of 100 when written
+    assert in_sample_hits < out_hits  # 78 of 100 when written
 
 
 def test_value_cap_beats_both_extremes_on_the_default_catalogue():
@@ -344,6 +426,80 @@ def test_fly_defaults_reach_the_published_peak():
     g = fly_guardrails(reference_usd=1e9)  # a cap that never binds
     assert g["peak_usd"].iloc[0] == pytest.approx(FLY_PEAK_USD, rel=1e-5)
     assert not g.set_index("switch").loc["price cap", "fired"]
+
+
+def test_the_replay_reaches_the_published_peak_on_the_case_files_daily_cycles():
+    # bordeebook's price is p0 x m_b x gain^k after k cycles: the published peak falls on a whole day, 10
+    # (not 11: dividing the peak by the cheapest price counts bordeebook's first markup as a cycle).
+    fig = {f.name: f for f in _case().published_figures}
+    p0, m_a, m_b = (fig[k].value for k in ("start_price_usd", "multiplier_a", "multiplier_b"))
+    peak = fig["peak_price_usd"].value
+    month = repricing_loop(p0, m_a, m_b, 30)
+    high = np.maximum(month["price_a_usd"], month["price_b_usd"]).to_numpy()
+    day = int(np.argmin(np.abs(np.log(high / peak))))
+    assert day == fig["daily_cycles"].value == 10
+    assert fly_guardrails(reference_usd=1e9)["peak_usd"].iloc[0] == high[day]  # the default run's last day
+    assert high[day] / peak - 1 == pytest.approx(1.44e-6, rel=0.01)  # $23,698,690.10 against ...55.93
+    assert abs(np.log(peak / (p0 * m_b)) / np.log(m_a * m_b) - day) < 1e-5
+
+
+def test_the_case_files_daily_cycles_derivation_evaluates_to_its_value():
+    fig = {f.name: f for f in _case().published_figures}
+    text = fig["daily_cycles"].derivation
+    number = r"([\d,]+(?:\.\d+)?)"
+    m = re.match(rf"ln\({number} / \({number} x {number}\)\) / ln\({number} x {number}\) = {number}:", text)
+    assert m, text
+    peak, p0, m_b, m_a, m_b2, result = (float(g.replace(",", "")) for g in m.groups())
+    assert (peak, p0, m_b, m_a, m_b2) == tuple(
+        fig[k].value
+        for k in ("peak_price_usd", "start_price_usd", "multiplier_b", "multiplier_a", "multiplier_b")
+    )
+    assert math.log(peak / (p0 * m_b)) / math.log(m_a * m_b) == pytest.approx(result, abs=5e-5)
+    assert result == fig["daily_cycles"].value
+
+
+def _markdown(nb):
+    return [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+            for c in nb["cells"] if c["cell_type"] == "markdown"]  # fmt: skip
+
+
+def test_no_text_of_the_case_says_eleven_cycles():
+    case = _case()
+    nb = json.loads(_NOTEBOOK.read_text(encoding="utf-8"))
+    texts = [
+        case.incident.summary,
+        case.debrief,
+        *_markdown(nb),
+        *(f.derivation or "" for f in case.published_figures),
+    ]
+    for text in texts:
+        # "11" as a number of its own (not in 2011 or 1,730,045.11), or "eleven", anywhere in the prose
+        assert not re.search(r"(?<![\d,.])11(?![\d,.])|\beleven\b", text, re.IGNORECASE), text
+
+
+def test_notebook_markdown_escapes_every_dollar():
+    # JupyterLab typesets text between two bare $ as LaTeX: a currency $ must be written \$.
+    nb = json.loads(_NOTEBOOK.read_text(encoding="utf-8"))
+    for text in _markdown(nb):
+        prose = re.sub(r"`[^`]*`", "", re.sub(r"```.*?```", "", text, flags=re.DOTALL))
+        bare = [m.start() for m in re.finditer(r"(?<!\\)\$", prose)]
+        assert not bare, f"unescaped $ in: {prose[:200]!r}"
+
+
+def test_notebook_check_table_says_which_figures_are_evidence():
+    nb = json.loads(_NOTEBOOK.read_text(encoding="utf-8"))
+    (cell,) = [
+        c for c in nb["cells"] if c["cell_type"] == "code" and "compare_figures" in "".join(c["source"])
+    ]
+    (table,) = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
+    plain = "".join(table["data"]["text/plain"])
+    assert "kind" in plain and "reproduced" in plain and "input" in plain
+    kinds = {f.name: f.kind for f in _case().published_figures}
+    assert {k for k, v in kinds.items() if v == "reproduced"} == {
+        "day2_high_price_usd",
+        "peak_price_usd",
+        "daily_cycles",
+    }
 
 
 @settings(max_examples=60, deadline=None)
