@@ -1,11 +1,14 @@
-"""Hiring: a resume screener trained on past hiring decisions, and why removing a word does not fix it.
+"""Hiring: a resume screener whose label is past hiring decisions, and why removing a word does not fix it.
 
 The domain library of the ``resume-proxy-bias`` case (incidents sheet, section 3: Amazon's experimental
-screener, 2014-2017, 1-5 stars, about ten years of resumes mostly from men; it penalised "women's" and
-graduates of two all-women's colleges, favoured verbs such as "executed" and "captured"; about 500 models
-of about 50,000 terms; scrapped). **No selection rates were published: everything here is a synthetic,
-illustrative reconstruction** with a planted truth (a biased historical label, gender proxies), never a
-reported figure.
+screener, 2014-2017, 1-5 stars, trained on about ten years of resumes submitted to the company, mostly
+from men; it penalised "women's" and graduates of two all-women's colleges, favoured verbs such as
+"executed" and "captured"; about 500 models of about 50,000 terms; scrapped). The reporting says what the
+models were trained on, not what they were trained to predict: a label of past hiring decisions
+("resembles the people we hired before") is the likely mechanism, an inference that this module plants
+as ``hired_before``, not a reported fact. **No selection rates were published: everything here is a
+synthetic, illustrative reconstruction** with a planted truth (a biased historical label, gender
+proxies), never a reported figure.
 """
 
 from __future__ import annotations
@@ -157,7 +160,9 @@ def applicant_pool(
       logit rate ``logit(term_base_rate) +/- term_gender_logodds / 2``, even ``j`` more common among men,
       odd ``j`` among women. None of these depends on qualification;
     * ``hired_before`` with probability ``expit(hire_intercept + hire_weight * qualification
-      - label_bias * [woman])``: past decisions, not qualification. ``label_bias=0`` is the control.
+      - label_bias * [woman])``: past decisions, not qualification (the label the case assumes, as the
+      likely mechanism of the real tool: the reporting does not name its label). ``label_bias=0`` is
+      the control.
       Under the defaults that is 20.3% of men and 5.9% of women in the population (integrating over
       qualification): a historical impact ratio of 0.29.
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +17,7 @@ from scipy.integrate import quad
 from scipy.special import expit
 from scipy.stats import norm, pearsonr
 
+import nogo
 import nogo.hiring as hr
 from nogo.errors import InputError
 
@@ -585,3 +592,162 @@ def test_charts_reject_bad_inputs(screener, comparison):
         hr.impact_ratio_chart(comparison.drop(columns="impact_ratio"))
     with pytest.raises(InputError, match=r"min_ratio: expected a ratio in \(0, 1\], got 1.5"):
         hr.impact_ratio_chart(comparison, min_ratio=1.5)
+
+
+# -- the case file and its notebook: fidelity to the record, and one call throughout (issue 12) ----------
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE_ID = "resume-proxy-bias"
+WHY = "The tool only orders the queue; a person makes every decision and an audit gates the launch."
+
+
+@pytest.fixture(scope="module")
+def case() -> nogo.CaseFile:
+    return nogo.Project(ROOT).case(CASE_ID)
+
+
+@pytest.fixture(scope="module")
+def notebook() -> Any:
+    return nbformat.read(ROOT / "notebooks" / f"{CASE_ID}.ipynb", as_version=4)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a nested structure of dicts, lists and scalars."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def _markdown(nb: Any) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def _markdown_title(nb: Any) -> str:
+    return nb.cells[0].source.splitlines()[0].removeprefix("# ").strip()
+
+
+def _code_cell(nb: Any, needle: str) -> Any:
+    return next(c for c in nb.cells if c.cell_type == "code" and needle in c.source)
+
+
+def test_the_case_reproduces_no_published_figure_and_the_notebook_says_so(case, notebook):
+    # item 6: the star scale and the two colleges are planted, so their checks are consistency checks
+    assert {f.kind for f in case.published_figures} == {"consistency"}
+    table = case.compare_figures({f.name: f.value for f in case.published_figures})
+    assert table["kind"].tolist() == ["consistency"] * len(case.published_figures)
+    markdown = _markdown(notebook)
+    check = next(m for m in markdown if m.startswith("## Check it against the record"))
+    for where, text in (("opening", markdown[0]), ("check section", check)):
+        assert "reproduces no published figure" in _flat(text), where
+        assert "recovers what" in _flat(text) and "planted" in text, where
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for o in _code_cell(notebook, "compare_figures(").outputs
+    )
+    assert re.search(r"<th>\s*kind\s*</th>", shown), "the committed table has no kind column"
+    assert shown.count(">consistency<") == len(case.published_figures)
+    assert (
+        '(figures["kind"] == "consistency").all()'
+        in _code_cell(notebook, 'figures["within_tolerance"]').source
+    )
+
+
+# A sentence that states the label as fact: 'its label was "resembles ...', 'The label ("resembles ...'.
+_LABEL_AS_FACT = re.compile(r'label,? (?:was|is),? "resembles|the label \("resembles', re.IGNORECASE)
+
+
+def test_the_training_label_is_presented_as_the_likely_mechanism_not_as_fact(case, notebook):
+    # item 7: the sources support "trained on ten years of resumes ..., mostly from men", not the label
+    assert "past hires" not in case.title and "ten years of resumes, mostly from men" in case.title
+    assert _markdown_title(notebook) == case.title
+    texts = {
+        "case file": list(_strings(case.model_dump(exclude={"sources"}))),
+        "notebook": _markdown(notebook),
+        "hiring.py": [hr.__doc__ or "", hr.applicant_pool.__doc__ or ""],
+    }
+    for where, items in texts.items():
+        for text in items:
+            assert not _LABEL_AS_FACT.search(_flat(text)), f"{where}: {_flat(text)[:120]}"
+            if re.search(r"resembles (?:the people we hired before|past hires)", _flat(text)):
+                assert re.search(r"likely|inference", text), f"{where} names the label as fact: {text[:120]}"
+    for where, text in (("summary", case.incident.summary), ("debrief", case.debrief),
+                        ("decision", case.incident.decision), ("opening", _markdown(notebook)[0]),
+                        ("hiring.py", hr.__doc__ or "")):  # fmt: skip
+        assert "likely mechanism" in _flat(text), where
+        assert re.search(r"(?:mostly|most of them) from men", _flat(text)), where
+
+
+def test_the_four_fifths_rule_cites_its_source_everywhere(case, notebook):
+    # item 8: 29 CFR 1607.4(D) is a source of the case file, and each place citing the rule names it
+    rule = next(s for s in case.sources if "1607.4(D)" in s.title)
+    assert rule.url == "https://www.ecfr.gov/current/title-29/subtitle-B/chapter-XIV/part-1607/section-1607.4"
+    cites = re.compile(rf"\b{re.escape(rule.id)}\b")
+    in_case = [t for t in _strings(case.model_dump(exclude={"sources"})) if re.search(r"four-fifths|1607", t)]
+    assert len(in_case) >= 3  # debrief, rubric, promotion gate, rollback
+    assert all(cites.search(t) for t in in_case), [t[:80] for t in in_case if not cites.search(t)]
+    in_notebook = [m for m in _markdown(notebook) if re.search(r"1607|Uniform Guidelines", m)]
+    assert len(in_notebook) >= 2 and all(cites.search(m) for m in in_notebook)
+    printed = "".join(o.get("text", "") for o in _code_cell(notebook, "source.citation()").outputs)
+    assert f"[{rule.id}]" in printed and rule.url in printed
+
+
+def test_the_contract_adverse_impact_baseline_is_the_reconstructions_and_says_it_is_synthetic(case):
+    # item 8: the baseline was 0.8 while the notebook's screener sits at 0.54-0.61 where shortlists are cut
+    d = case.defaults()
+    pool = hr.applicant_pool(d["n_applicants"], seed=d["seed"], label_bias=d["label_bias"])
+    screener = hr.train_screener(pool, features=pool.attrs["planted"].features, seed=d["seed"])
+    lowest = float(hr.screen_report(pool, screener.stars(pool))["impact_ratio"].min())
+    contract = case.agent_impact_contract()
+    air = next(m for m in contract.customer_outcome if "adverse-impact" in m.name)
+    assert air.baseline == round(lowest, 2) == 0.54
+    assert air.baseline < 0.8 < air.target and air.direction == "increase"
+    assert "synthetic" in air.unit and "synthetic" in (air.data_source or "")
+    page = contract.to_markdown()
+    row = next(line for line in page.splitlines() if line.startswith("|") and air.name in line)
+    assert "synthetic" in row and "| 0.54 |" in row
+    assert f"{air.name}: {air.data_source}" in _flat(page)  # the page's data-sources line
+    assert "synthetic" in contract._repr_html_()
+
+
+def test_the_defended_call_with_its_key_guardrails_scores_correct_and_the_contract_agrees(case):
+    # item 9: one call throughout: ship with guardrails for a draft ranking; no-go for autonomous screening
+    drill = case.drill
+    assert drill.launch_call == "ship with guardrails"
+    f = nogo.score_launch(case, drill.launch_call, drill.key_guardrails, WHY)
+    assert f.right_call and f.correct and f.missing_guardrails == () and f.extra_guardrails == ()
+    for call in ("ship", "no-go"):
+        assert not nogo.score_launch(case, call, [], WHY).correct
+    for left_out in drill.key_guardrails:  # each key guardrail is needed
+        rest = [g for g in drill.key_guardrails if g != left_out]
+        assert nogo.score_launch(case, drill.launch_call, rest, WHY).missing_guardrails == (left_out,)
+    distractors = [g for g in drill.guardrails if g not in drill.key_guardrails]
+    assert distractors and not nogo.score_launch(case, drill.launch_call, distractors, WHY).correct
+    # the browser test ticks a guardrail by its first 40 characters: they must name one guardrail only
+    for g in drill.guardrails:
+        assert [h for h in drill.guardrails if g[:40].lower() in h.lower()] == [g]
+    contract = case.agent_impact_contract()
+    assert contract.autonomy_level == nogo.AUTONOMY_LEVELS[0] == "draft"  # the agent drafts; a person decides
+    assert "applications rejected without a person" in contract.never_optimise
+    assert "rejects anyone alone" in contract.rollback.trigger
+    debrief = _flat(case.debrief)
+    assert "The call is ship with guardrails, for a draft first-pass ranking only" in debrief
+    assert "autonomous screening, shortlisting or rejecting without a person, is no-go" in debrief
+    assert "Why not no-go outright" in debrief
+    for gist in ("a person makes every advance or reject decision", "label audited for bias",
+                 "before launch, before any expansion and every quarter", "named recruiter"):  # fmt: skip
+        assert gist in debrief and any(gist in g for g in drill.key_guardrails), gist
+
+
+def test_no_currency_dollar_in_the_notebooks_markdown_starts_maths(notebook):
+    # item 10: two $ in one Markdown cell start LaTeX in JupyterLab; currency is written \$
+    for k, source in enumerate(_markdown(notebook)):
+        prose = re.sub(r"`[^`]*`", "", re.sub(r"```.*?```", "", source, flags=re.DOTALL))
+        assert not re.search(r"(?<!\\)\$", prose), f"markdown cell {k}: unescaped $ in {source[:80]!r}"
