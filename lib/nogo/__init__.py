@@ -119,6 +119,7 @@ from nogo.datasets import (
 )
 from nogo.display import (
     notebook_setup,
+    register_math_safe_tables,
 )
 from nogo.drift import (
     degradation,
@@ -166,6 +167,10 @@ from nogo.fairness import (
     impact_ratios,
     selection_rates,
     threshold_by_group,
+)
+from nogo.formatting import (
+    math_safe_html,
+    math_safe_text,
 )
 from nogo.hiring import (
     EXPLICIT_TERMS,
@@ -505,6 +510,8 @@ __all__ = [
     "loan_autonomy_surface",
     "loan_offers",
     "loop_projection",
+    "math_safe_html",
+    "math_safe_text",
     "minimum_detectable_effect",
     "mock_interview",
     "monthly_payment_usd",
@@ -530,6 +537,7 @@ __all__ = [
     "queue_metrics",
     "quiet_failure_metrics",
     "rate_gap_by_group",
+    "register_math_safe_tables",
     "reliability_table",
     "remaining_balance_usd",
     "repeat_forbearance_chart",

@@ -2,23 +2,29 @@
 
 One id names ``casebook/<id>.yaml``, ``notebooks/<id>.ipynb`` and ``data/<id>/``; the README's case
 table is generated from the case files (between the ``cases:start`` and ``cases:end`` markers), and a
-check fails when any of them drift apart.
+check fails when any of them drift apart. Every notebook is also checked for dollar amounts that
+JupyterLab would typeset as maths (:func:`math_problems`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import pandas as pd
 
 from nogo.casefile import CaseFile, load_case
 from nogo.datasets import check_snapshots
 from nogo.errors import NogoError
+from nogo.formatting import html_dollars, looks_like_money, markdown_maths
 from nogo.notebooks import EXTRA_NOTEBOOKS, Project, parameters_cell
 
 __all__ = [
     "case_index",
     "case_table",
+    "math_problems",
+    "notebook_math_problems",
     "problems",
     "readme_table",
     "readme_table_problems",
@@ -97,6 +103,72 @@ def write_readme_table(project: Project) -> None:
     path.write_text(head + readme_table(project.cases()) + "\n" + tail, encoding="utf-8")
 
 
+_MARKDOWN_FIX = (
+    "JupyterLab typesets it even when written \\$: keep one \\$ per paragraph, list item or table cell, "
+    'or wrap the paragraphs in <div class="mathjax_ignore tex2jax_ignore"> ... </div> with a blank line '
+    "inside each tag (nogo.formatting.MARKDOWN_OPEN, MARKDOWN_CLOSE)"
+)
+_HTML_FIX = "wrap it in nogo.math_safe_html (tables: run nogo.notebook_setup() first)"
+
+
+def _shown(tex: str) -> str:
+    tex = re.sub(r"\s+", " ", tex)
+    return "$" + (tex if len(tex) <= 40 else tex[:39] + "…") + "$"
+
+
+def notebook_math_problems(nb: Any, name: str) -> list[str]:
+    """Where dollar amounts in one notebook (a dict or NotebookNode) would render as maths in JupyterLab.
+
+    A Markdown cell (or ``text/markdown`` output) is a problem when JupyterLab would typeset maths that
+    starts with a number (money: ``$200-$300``, or ``\\$100 and \\$200`` in one paragraph); maths
+    written on purpose (``$L$``) is left alone. A ``text/html`` output is a problem when two or more
+    ``$`` are outside code and outside a ``mathjax_ignore`` wrapper (:func:`nogo.math_safe_html`).
+    """
+    found: list[str] = []
+
+    def markdown(where: str, source: str) -> None:
+        try:
+            maths = [tex for tex in markdown_maths(source) if looks_like_money(tex)]
+        except Exception as exc:  # a renderer failure must not hide the other problems
+            found.append(f"{where}: cannot be checked for maths ({exc})")
+            return
+        for tex in maths:
+            found.append(f"{where} renders {_shown(tex)} as maths: {_MARKDOWN_FIX}")
+
+    for k, cell in enumerate(nb.get("cells", [])):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            markdown(f"{name}: cell {k}: Markdown", source)
+        for j, out in enumerate(cell.get("outputs", [])):
+            data = out.get("data", {})
+            for mime in ("text/markdown", "text/html"):
+                text = data.get(mime)
+                if text is None:
+                    continue
+                text = "".join(text) if isinstance(text, list) else str(text)
+                where = f"{name}: cell {k}: output {j}: {mime}"
+                if mime == "text/markdown":
+                    markdown(where, text)
+                elif (n := html_dollars(text)) >= 2:
+                    found.append(f"{where} has {n} '$' that MathJax reads as maths delimiters: {_HTML_FIX}")
+    return found
+
+
+def math_problems(project: Project) -> list[str]:
+    """Dollar amounts that would render as maths in JupyterLab, in every notebook (templates too)."""
+    found: list[str] = []
+    for path in sorted(project.notebooks.glob("*.ipynb")):
+        name = str(path.relative_to(project.root))
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            found.append(f"{name}: cannot be read ({exc})")
+            continue
+        found.extend(notebook_math_problems(nb, name))
+    return found
+
+
 def problems(project: Project) -> list[str]:
     """Every problem in the casebook, each a line naming the file; empty when all is well."""
     found: list[str] = []
@@ -127,4 +199,5 @@ def problems(project: Project) -> list[str]:
     for case in cases:
         found.extend(check_snapshots(case, project.data))
     found.extend(readme_table_problems(project, cases))
+    found.extend(math_problems(project))
     return found

@@ -32,6 +32,7 @@ import pandas as pd
 
 from nogo.casefile import CaseFile
 from nogo.errors import InputError
+from nogo.formatting import math_safe_html
 
 __all__ = [
     "DRILLS",
@@ -362,7 +363,7 @@ class Countdown:
 
     def _render(self) -> None:
         colour = "#b00020" if self.remaining_seconds <= 60 else "#222"
-        self.label.value = (
+        self.label.value = math_safe_html(
             f'<div style="font-size:2em;font-family:monospace;color:{colour}">{html.escape(self.text)}</div>'
         )
 
@@ -406,7 +407,7 @@ class Reveal:
         self.optimum: Any = None
         self.text = ""
         self.button = w.Button(description="Reveal the answer", button_style="warning", icon="eye")
-        self.html = w.HTML("<i>Hidden until the session ends: press the button.</i>")
+        self.html = w.HTML(math_safe_html("<i>Hidden until the session ends: press the button.</i>"))
         self.button.on_click(lambda _: self.reveal())
         self.view = w.VBox([self.button, self.html])
 
@@ -430,7 +431,7 @@ class Reveal:
             ]
         )
         guardrails = "".join(f"<li>{html.escape(g)}</li>" for g in drill.key_guardrails)
-        self.html.value = (
+        self.html.value = math_safe_html(
             f"<h3>Debrief</h3><p><b>The call:</b> {html.escape(drill.launch_call)}</p>"
             f"<p><b>Key guardrails</b></p><ul>{guardrails}</ul>"
             f"<p>{html.escape(str(self.case.debrief)).replace(chr(10), '<br>')}</p>"
@@ -491,10 +492,12 @@ class ReportButton:
                 out_dir=self.out_dir,
             )  # fmt: skip
             self.error = None
-            self.html.value = f"Report written: <code>{html.escape(str(self.paths.html_path))}</code>"
+            self.html.value = math_safe_html(
+                f"Report written: <code>{html.escape(str(self.paths.html_path))}</code>"
+            )
         except NogoError as exc:
             self.paths, self.error = None, str(exc)
-            self.html.value = f'<span style="color:#b00020">{html.escape(self.error)}</span>'
+            self.html.value = math_safe_html(f'<span style="color:#b00020">{html.escape(self.error)}</span>')
         return self.paths
 
     def summary_text(self) -> str:

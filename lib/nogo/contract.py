@@ -27,6 +27,7 @@ import pandas as pd
 
 from nogo.autonomy import AUTONOMY_LEVELS, check_promotion_gate, decisions_needed
 from nogo.errors import InputError
+from nogo.formatting import math_safe_html
 
 __all__ = [
     "MAX_METRICS",
@@ -539,8 +540,8 @@ class AgentImpactContract:
         head = "".join(f"<th>{h}</th>" for h in ("group", "metric", "baseline", "target", "window", "owner"))
         body = "".join("<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows)
         items = "".join(f"<li><b>{e(label)}:</b> {e(text)}</li>" for label, text in lines)
-        return (
-            f'<div class="nogo-contract tex2jax_ignore"><h3>Agent Impact Contract: {e(self.workflow)}</h3>'
+        return math_safe_html(
+            f'<div class="nogo-contract"><h3>Agent Impact Contract: {e(self.workflow)}</h3>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><ul>{items}</ul></div>"
         )
 

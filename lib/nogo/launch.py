@@ -30,6 +30,7 @@ import pandas as pd
 
 from nogo.casefile import LAUNCH_CALLS, RUBRIC_DIMENSIONS
 from nogo.errors import InputError, check_choice
+from nogo.formatting import math_safe_html, math_safe_text
 
 __all__ = [
     "MIN_JUSTIFICATION_CHARS", "RUBRIC_SCALE", "LaunchCall", "LaunchFeedback", "RubricChecklist",
@@ -118,10 +119,10 @@ class LaunchFeedback:
     def _repr_html_(self) -> str:
         e = html.escape
         verdict = "correct" if self.correct else "not the case's call"
-        return (
-            f'<div class="tex2jax_ignore"><p><b>Your call: {e(self.call)}</b> ({verdict})</p>'
+        return math_safe_html(
+            f"<p><b>Your call: {e(self.call)}</b> ({verdict})</p>"
             f"<p>{e(self.feedback)}</p><p><i>Your justification:</i> {e(self.justification)}</p>"
-            f"<h4>Debrief</h4><p>{e(self.debrief)}</p></div>"
+            f"<h4>Debrief</h4><p>{e(self.debrief)}</p>"
         )
 
 
@@ -283,7 +284,7 @@ def _name(name: str, value: Any) -> str:
 
 
 def _error(message: str) -> str:
-    return f'<p style="color:#b00020">{html.escape(message)}</p>'
+    return math_safe_html(f'<p style="color:#b00020">{html.escape(message)}</p>')
 
 
 class RubricChecklist:
@@ -318,11 +319,14 @@ class RubricChecklist:
         self.comments = {d: w.Textarea(placeholder="comment (optional)") for d in RUBRIC_DIMENSIONS}
         self.save_button, self.status_html = w.Button(description="Save marks"), w.HTML()
         self.save_button.on_click(lambda _b: self._click())
-        e, rows = html.escape, [w.HTML(f"<h4>Rubric, marked by {html.escape(self.marked_by)}</h4>")]
+        e = html.escape
+        rows = [w.HTML(math_safe_html(f"<h4>Rubric, marked by {e(self.marked_by)}</h4>"))]
         for d in RUBRIC_DIMENSIONS:
             spec = getattr(case.rubric, d)
-            rows.append(w.HTML(f"<p><b>{e(d.replace('_', ' '))}</b>: {e(spec.question)}<br><i>weak:</i> "
-                               f"{e(spec.weak)}<br><i>strong:</i> {e(spec.strong)}</p>"))  # fmt: skip
+            rows.append(w.HTML(math_safe_html(
+                f"<p><b>{e(d.replace('_', ' '))}</b>: {e(spec.question)}<br><i>weak:</i> "
+                f"{e(spec.weak)}<br><i>strong:</i> {e(spec.strong)}</p>"
+            )))  # fmt: skip
             rows += [self.scores[d], self.comments[d]]
         self.view = w.VBox([*rows, self.save_button, self.status_html])
 
@@ -352,7 +356,7 @@ class RubricChecklist:
             mark = (r.dimension, r.score, r.scale_max, r.comment, self.marked_by)
             self.mark_ids.append(self.store.record_rubric(*who, *mark, attempt_id=self.attempt_id))
         self.marks, self.error = marks, None
-        self.status_html.value = "<pre>" + html.escape(rubric_text(marks)) + "</pre>"
+        self.status_html.value = math_safe_html("<pre>" + html.escape(rubric_text(marks)) + "</pre>")
         return marks
 
     def _click(self) -> None:
@@ -411,14 +415,15 @@ class LaunchCall:
         e = html.escape
         self.call = w.ToggleButtons(options=list(LAUNCH_CALLS), value=None, description="Call")
         self.guardrails = {
-            g: w.Checkbox(description=g, value=False, indent=False) for g in case.drill.guardrails
+            g: w.Checkbox(description=math_safe_text(g), value=False, indent=False)
+            for g in case.drill.guardrails
         }
         self.justification = w.Textarea(placeholder=f"Why? At least {MIN_JUSTIFICATION_CHARS} characters.")
         self.submit_button, self.feedback_html = w.Button(description="Submit"), w.HTML()
         self.contract_html = w.HTML()
         self.submit_button.on_click(lambda _b: self._click())
         choose = "<p>Guardrails to choose from (they count with <i>ship with guardrails</i>):</p>"
-        intro = w.HTML(f"<b>{e(case.title)}</b><p>{e(case.incident.decision)}</p>{choose}")
+        intro = w.HTML(math_safe_html(f"<b>{e(case.title)}</b><p>{e(case.incident.decision)}</p>{choose}"))
         parts = [intro, self.call, *self.guardrails.values(), self.justification, self.submit_button]
         self.view = w.VBox([*parts, self.feedback_html, self.contract_html])
         self._started = float(clock())

@@ -31,6 +31,7 @@ from nogo.casefile import CaseFile
 from nogo.charts import ACTION_COLOURS, THEME
 from nogo.costs import ACTIONS, DecisionCosts
 from nogo.errors import InputError
+from nogo.formatting import math_safe_html
 from nogo.policy_model import (
     _ACT,
     _DEC,
@@ -197,7 +198,7 @@ def _metrics_html(m: PolicyMetrics, a: PolicyAssumptions) -> str:
     for label, text in _metric_rows(m, a):
         style = ' style="color:#b00020"' if label == "constraints broken" and m.violations else ""
         cells.append(f"<tr><th style='text-align:left'>{label}</th><td{style}>{html.escape(text)}</td></tr>")
-    return f"<table class='nogo-policy-metrics'>{''.join(cells)}</table>"
+    return math_safe_html(f"<table class='nogo-policy-metrics'>{''.join(cells)}</table>")
 
 
 class PolicyDrill:
@@ -289,10 +290,10 @@ class PolicyDrill:
         for s in self._sliders:
             s.observe(self._on_slider, names="value")
         self.submit_button.on_click(lambda _button: self.submit())
-        note = w.HTML("<i>At the top of its range the value cap means no cap.</i>")
+        note = w.HTML(math_safe_html("<i>At the top of its range the value cap means no cap.</i>"))
         self.widget = w.VBox(
             [
-                w.HTML(f"<b>Set the policy: {html.escape(case.title)}</b>"),
+                w.HTML(math_safe_html(f"<b>Set the policy: {html.escape(case.title)}</b>")),
                 w.HBox([w.VBox([*self._sliders, note]), self.metrics_html]),
                 self.chart_html,
                 self.submit_button,
@@ -346,7 +347,7 @@ class PolicyDrill:
         shown = None if self.submission is None else self.optimum.settings
         key = (s.t_lo, s.t_hi, s.value_cap_usd, shown)
         if key != self._chart_key:
-            self.chart_html.value = self.chart_svg()
+            self.chart_html.value = math_safe_html(self.chart_svg())
             self._chart_key = key
 
     def chart_svg(self) -> str:
@@ -429,7 +430,7 @@ class PolicyDrill:
         self.submission = sub
         self.submissions.append(sub)
         colour = "#2a9d8f" if sub.metrics.feasible else "#b00020"
-        self.result_html.value = f"<p style='color:{colour}'>{html.escape(sub.text())}</p>"
+        self.result_html.value = math_safe_html(f"<p style='color:{colour}'>{html.escape(sub.text())}</p>")
         self._update()
         print(self.summary_text())
         return sub

@@ -30,6 +30,7 @@ import pandas as pd
 
 from nogo.costs import DecisionCosts
 from nogo.errors import InputError, as_float_array, as_outcome_array, check_choice, check_rate
+from nogo.formatting import math_safe_html
 
 __all__ = [
     "MODEL_ACTION", "STREAM_CHOICES", "STREAM_KINDS", "DecisionStream", "StreamFeedback", "draw_stream",
@@ -582,7 +583,9 @@ class DecisionStream:
             self.answer(choice)
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.feedback_html.value = f'<p style="color:#b00020">{html.escape(self.error)}</p>'
+            self.feedback_html.value = math_safe_html(
+                f'<p style="color:#b00020">{html.escape(self.error)}</p>'
+            )
 
     def summary_text(self) -> str:
         """Plain text of where the drill stands: totals, and the disagreements with their reasons."""
@@ -598,24 +601,28 @@ class DecisionStream:
     def _render(self, last: StreamFeedback | None = None) -> None:
         e, item = html.escape, self.current
         where = "finished" if item is None else f"item {len(self._records) + 1} of {len(self.items)}"
-        self.header_html.value = (
+        self.header_html.value = math_safe_html(
             f"<b>{e(self.case.title)}</b><br>Decision stream ({e(self.learner)}): {where}"
         )
         for c, button in self.buttons.items():
             button.disabled = item is None or not np.isfinite(item[f"expected_{c}_usd"])
-        self.item_html.value = "" if item is None else _item_html(item)
+        self.item_html.value = "" if item is None else math_safe_html(_item_html(item))
         if last is not None:
-            self.feedback_html.value = "<p>" + e(last.to_text()).replace("\n", "<br>") + "</p>"
+            self.feedback_html.value = math_safe_html(
+                "<p>" + e(last.to_text()).replace("\n", "<br>") + "</p>"
+            )
         a = self.answers
         if not a.empty:
-            self.score_html.value = "<p>" + "<br>".join(e(line) for line in _totals(a)) + "</p>"
+            self.score_html.value = math_safe_html(
+                "<p>" + "<br>".join(e(line) for line in _totals(a)) + "</p>"
+            )
         if item is None:
             dis = stream_disagreements(a)
             table = (
                 _table(dis, _DISAGREEMENT_HEADERS) if len(dis) else "<p>The cost-optimal call every time.</p>"
             )
             title = "<h4>Where you and the optimum disagreed</h4>"
-            self.end_html.value = f"<div>{_svg(self.chart())}</div>{title}{table}"
+            self.end_html.value = math_safe_html(f"<div>{_svg(self.chart())}</div>{title}{table}")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = self.view._repr_mimebundle_(**kwargs) or {}

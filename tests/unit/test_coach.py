@@ -262,3 +262,21 @@ def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path)
     assert bad.exit_code != 0 and "unknown drill(s) quiz" in bad.output
     unknown = CliRunner().invoke(main, ["coach", "nope", "--learner", "Ana", "--seed", "1"])
     assert unknown.exit_code != 0 and "nope: no case file" in unknown.output
+
+
+def test_coach_widgets_are_safe_from_maths_typesetting(inputs, tmp_path, capsys):
+    from nogo.formatting import html_dollars
+
+    safe = '<div class="mathjax_ignore tex2jax_ignore">'
+    case, drill_inputs = inputs["pricing-feedback-loop"]  # its prompt and debrief carry dollar amounts
+    reveal = coach.Reveal(case, drill_inputs)
+    assert reveal.html.value.startswith(safe)
+    reveal.button.click()
+    assert reveal.html.value.startswith(safe) and html_dollars(reveal.html.value) == 0
+    assert coach.Countdown(minutes=1).label.value.startswith(safe)
+    button = coach.ReportButton(
+        nogo.ProgressStore(path=tmp_path / "p.sqlite3"), learner="ana", case_id="x", variant_seed=1,
+        out_dir=tmp_path / "reports",
+    )  # fmt: skip
+    button.button.click()
+    assert button.error and button.html.value.startswith(safe)

@@ -398,3 +398,13 @@ def test_a_metric_is_accepted_exactly_when_its_target_is_an_improvement(baseline
     else:
         with pytest.raises(ContractError, match=r"^target: expected a value (above|below) the baseline"):
             Metric("m", baseline, target, "u", "weekly", "o", direction=direction)
+
+
+def test_html_view_is_safe_from_maths_typesetting():
+    from nogo.formatting import html_dollars
+
+    d = _set_path(_valid(), "workflow", "Billing disputes between $50 and $100")
+    page = AgentImpactContract.from_dict(d)._repr_html_()
+    # MathJax 3 (JupyterLab 4) honours mathjax_ignore only; tex2jax_ignore is kept for MathJax 2
+    assert page.startswith('<div class="mathjax_ignore tex2jax_ignore"><div class="nogo-contract">')
+    assert "between $50 and $100" in page and html_dollars(page) == 0

@@ -287,3 +287,23 @@ def test_launch_widget_validates_its_arguments(case):
     with pytest.raises(InputError, match="guardrails: 'x' is not one of the case's guardrails"):
         w.run_scripted("ship with guardrails", ["x"], WHY)
     assert not w.submitted
+
+
+def test_feedback_contract_and_descriptions_are_safe_from_maths_typesetting(case):
+    from nogo.formatting import html_dollars
+
+    safe = '<div class="mathjax_ignore tex2jax_ignore">'
+    f = score_launch(case, "ship with guardrails", [CAP], "Changes above $50 and $100 need a person. " + WHY)
+    page = f._repr_html_()
+    assert page.startswith(safe) and "$50 and $100" in page and html_dollars(page) == 0
+    money = "a cap on changes between $50 and $100"
+    dollars = case.model_copy(
+        update={"drill": case.drill.model_copy(update={"guardrails": [*case.drill.guardrails, money]})}
+    )
+    w = LaunchCall(dollars, clock=_clock())
+    # a checkbox description goes through MathJax as text: \$ is its escape, shown as $
+    assert w.guardrails[money].description == "a cap on changes between \\$50 and \\$100"
+    w.run_scripted("ship with guardrails", [CAP, money], WHY)
+    for box in (w.feedback_html, w.contract_html, w.rubric.status_html):
+        assert box.value == "" or box.value.startswith(safe)
+    assert w.feedback_html.value.startswith(safe) and w.contract_html.value.startswith(safe)

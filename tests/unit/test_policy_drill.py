@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import nogo
 from nogo.errors import InputError
+from nogo.formatting import math_safe_html
 from nogo.policy_drill import PolicyDrill, policy_chart
 from nogo.policy_model import (
     PolicyAssumptions,
@@ -537,12 +538,12 @@ def test_widget_chart_is_the_chart_builders_rendered(drill_inputs, capsys):
         with alt.theme.enable(THEME):
             return vlc.vegalite_to_svg(policy_chart(d.prepared, d.settings, optimum=shown).to_dict())
 
-    assert d.chart_html.value == fresh()
+    assert d.chart_html.value == math_safe_html(fresh())
     d.set(t_lo=0.3, t_hi=0.8, value_cap_usd=100.0)
-    assert d.chart_html.value == fresh()
+    assert d.chart_html.value == math_safe_html(fresh())
     d.submit()
     d.set(t_lo=0.5, t_hi=0.95, value_cap_usd=math.inf)
-    assert d.chart_html.value == fresh() and "optimal" in d.chart_html.value
+    assert d.chart_html.value == math_safe_html(fresh()) and "optimal" in d.chart_html.value
 
 
 def test_widget_rewards_judgement_not_the_naive_rule(drill_inputs, capsys):
@@ -590,3 +591,14 @@ def test_assumptions_come_from_the_case_parameters():
     assert PolicyAssumptions.from_case(custom, max_reviewers=5) == PolicyAssumptions(
         handle_minutes=4.0, max_reviewers=5
     )
+
+
+def test_widget_html_is_safe_from_maths_typesetting(drill_inputs, capsys):
+    from nogo.formatting import html_dollars
+
+    case, log, costs = drill_inputs
+    d = PolicyDrill(case, log, log["p_true"], costs, days=30)
+    d.submit()
+    for box in (d.metrics_html, d.chart_html, d.result_html, *d.widget.children[:1]):
+        assert box.value.startswith('<div class="mathjax_ignore tex2jax_ignore">')
+        assert html_dollars(box.value) == 0

@@ -454,3 +454,17 @@ def test_widget_validates_its_arguments(case, logged):
         _widget(case, logged, learner=" ")
     with pytest.raises(InputError, match=r"variant_seed: expected a whole number >= 0, got -1"):
         _widget(case, logged, variant_seed=-1)
+
+
+def test_widget_html_is_safe_from_maths_typesetting(case):
+    from nogo.formatting import html_dollars
+
+    safe = '<div class="mathjax_ignore tex2jax_ignore">'
+    log = nogo.example_log(2000, seed=3, overconfidence=0.8)
+    w = DecisionStream(case, log, log["p_true"], MODEL.decision_costs(log["value_usd"]), seed=1)
+    assert w.item_html.value.startswith(safe) and "$" in w.item_html.value
+    w.run_scripted(["act"] * 12)
+    for box in (w.header_html, w.feedback_html, w.score_html, w.end_html):
+        assert box.value.startswith(safe) and html_dollars(box.value) == 0
+    w.buttons["act"].click()  # an error message, shown the same way
+    assert w.feedback_html.value.startswith(safe)

@@ -1,0 +1,108 @@
+"""The catalogue's maths check: dollar amounts that JupyterLab would typeset, in any notebook."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+import nogo
+from nogo.catalogue import END, START, math_problems, notebook_math_problems, problems, readme_table
+from nogo.formatting import MARKDOWN_CLOSE, MARKDOWN_OPEN, math_safe_html
+
+TABLE = "<table><tr><td>$1,234</td><td>$5,678</td></tr></table>"
+
+
+def _notebook(*cells) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def _html_cell(page: str, mime: str = "text/html") -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("table")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={mime: page, "text/plain": "table"})]
+    return cell
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "The peak was $23,698,655.93 after a start of $1,730,045.91.",
+        "The peak was \\$23,698,655.93 after a start of \\$1,730,045.91.",  # \$ is not enough in JupyterLab
+        "- **The \\$200-\\$300 extra per borrower**",
+        "A single \\$5 fee and a rate $r$ written as maths",  # "$5 fee and a rate $" pairs up
+    ],
+)
+def test_money_typeset_as_maths_in_markdown_is_a_problem(source):
+    found = notebook_math_problems(_notebook(nbformat.v4.new_markdown_cell(source)), "notebooks/x.ipynb")
+    assert len(found) == 1
+    assert found[0].startswith("notebooks/x.ipynb: cell 0: Markdown renders $")
+    assert "mathjax_ignore" in found[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "A single $5 fee.",
+        "A single \\$5 fee, then `$1` and `$2` in code.",
+        "```python\nprice = '$1' + '$2'\n```",
+        "- \\$100 in one item\n- \\$200 in another",
+        "| a | b |\n|---|---|\n| \\$1,234 | \\$5,678 |",
+        "The balance $L$ at monthly rate $r$ over $n$ months.",  # maths on purpose
+        MARKDOWN_OPEN + "The peak was \\$23,698,655.93 after \\$1,730,045.91." + MARKDOWN_CLOSE,
+        "Costs \\\\$100 and \\\\$200.",
+        "No money at all.",
+    ],
+)
+def test_safe_markdown_is_not_a_problem(source):
+    assert notebook_math_problems(_notebook(nbformat.v4.new_markdown_cell(source)), "x.ipynb") == []
+
+
+def test_html_and_markdown_outputs_are_checked():
+    nb = _notebook(
+        nbformat.v4.new_markdown_cell("intro"),
+        _html_cell(TABLE),
+        _html_cell(math_safe_html(TABLE)),
+        _html_cell("<p>one $5 only</p>"),
+        _html_cell(f'<div class="tex2jax_ignore">{TABLE}</div>'),  # MathJax 3 does not honour it
+        _html_cell("costs \\$1 and \\$2", mime="text/markdown"),
+        _html_cell("costs \\$1", mime="text/markdown"),
+    )
+    found = notebook_math_problems(nb, "notebooks/x.ipynb")
+    assert [line.split(" has ")[0].split(" renders ")[0] for line in found] == [
+        "notebooks/x.ipynb: cell 1: output 0: text/html",
+        "notebooks/x.ipynb: cell 4: output 0: text/html",
+        "notebooks/x.ipynb: cell 5: output 0: text/markdown",
+    ]
+    assert "2 '$'" in found[0] and "math_safe_html" in found[0]
+
+
+def _project(tmp_path, *cells) -> nogo.Project:
+    (tmp_path / "casebook").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "README.md").write_text(f"# x\n\n{START}\n{readme_table([])}\n{END}\n", encoding="utf-8")
+    params = nbformat.v4.new_code_cell("seed = 0")
+    params.metadata["tags"] = ["parameters"]
+    nbformat.write(_notebook(params, *cells), tmp_path / "notebooks" / "start-here.ipynb")
+    return nogo.Project(tmp_path)
+
+
+def test_nogo_check_reports_maths_in_every_notebook_templates_too(tmp_path):
+    project = _project(tmp_path, nbformat.v4.new_markdown_cell("from \\$200 to \\$300"))
+    nbformat.write(_notebook(_html_cell(TABLE)), tmp_path / "notebooks" / "_template.ipynb")
+    (tmp_path / "notebooks" / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    found = math_problems(project)
+    assert [line.split(":")[0] for line in found] == [
+        "notebooks/_template.ipynb",
+        "notebooks/broken.ipynb",
+        "notebooks/start-here.ipynb",
+    ]
+    assert found[1].startswith("notebooks/broken.ipynb: cannot be read")
+    assert found[2].startswith("notebooks/start-here.ipynb: cell 1: Markdown renders $200 to $")
+    everything = problems(project)
+    assert found[0] in everything and found[2] in everything
+
+
+def test_a_clean_project_has_no_maths_problems(tmp_path):
+    safe = nbformat.v4.new_markdown_cell("A single \\$5 fee.")
+    project = _project(tmp_path, safe, _html_cell(math_safe_html(TABLE)))
+    assert math_problems(project) == []
+    assert problems(project) == []
