@@ -75,3 +75,42 @@ def error_outputs(records: list[dict]) -> list[str]:
 def empty_charts(records: list[dict]) -> list[dict]:
     """Charts that did not draw: an image that failed to load, or an SVG without marks."""
     return [r for r in records if r["isChart"] and (r["imgLoaded"] is False or r["svgMarks"] == 0)]
+
+
+# The typeset maths in one cell (MathJax 3's <mjx-container>, MathJax 2's .MathJax): whether it is in
+# the Markdown or an output area, its first MathML token and its text.
+CELL_MATHS_JS = """cell => [...cell.querySelectorAll('mjx-container, .MathJax')].map(m => {
+    const mml = m.querySelector('mjx-assistive-mml math, math');
+    const first = mml ? mml.querySelector('mn, mi, mo, mtext, ms') : null;
+    return {
+      where: m.closest('.jp-OutputArea') ? 'output' : (m.closest('.jp-MarkdownOutput') ? 'markdown' : 'other'),
+      first: first ? first.tagName.toLowerCase() : '',
+      text: (mml ? mml.textContent : m.textContent || '').slice(0, 80),
+    };
+  })"""
+
+
+def typeset_maths(page) -> list[dict]:
+    """Every piece of typeset maths in the open notebook, each with its cell's index (see CELL_MATHS_JS).
+
+    Every cell is scrolled into view first, so JupyterLab has rendered (and typeset) it."""
+    pg = page.page
+    cells = pg.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    for k in range(cells.count()):
+        cells.nth(k).scroll_into_view_if_needed()
+    time.sleep(1.0)
+    found = []
+    for k in range(cells.count()):
+        cells.nth(k).scroll_into_view_if_needed()
+        found += [{"cell": k, **r} for r in cells.nth(k).evaluate(CELL_MATHS_JS)]
+    return found
+
+
+def money_as_maths(records: list[dict]) -> list[dict]:
+    """Prose or tables typeset as maths: anything in an output area (tables, widgets, HTML are never
+    maths here), and maths in Markdown that starts with a number (a dollar amount: "$200-$300" typesets
+    "200-"). Formulas written on purpose ($L$, $r$) start with a symbol and are left alone."""
+    return [
+        r for r in records
+        if r["where"] != "markdown" or r["first"] == "mn" or r["text"].lstrip()[:1].isdigit()
+    ]  # fmt: skip

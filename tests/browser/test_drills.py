@@ -1,4 +1,5 @@
-"""The three drills in a real JupyterLab: click, move, submit; see the page change; survive a restart."""
+"""The three drills in a real JupyterLab: click, move, submit; see the page change, with no dollar amount
+typeset as maths; survive a restart."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser.helpers import error_outputs, open_and_run_all, outputs
+from tests.browser.helpers import error_outputs, money_as_maths, open_and_run_all, outputs, typeset_maths
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser-screenshots"
@@ -116,6 +117,9 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     assert " ".join(case.debrief.split()[:6]) in " ".join(launch_text.split())  # the debrief is shown
     launch_box.screenshot(path=str(SHOTS / f"drill-launch-{name}.png"))
     assert page.blocked == []
+    # After every drill has changed the page (costs, metrics, debrief, contract): no maths anywhere.
+    maths = money_as_maths(typeset_maths(page))
+    assert maths == [], f"{name}: prose or tables typeset as maths after the drills: {maths[:5]}"
 
     # Restart the kernel and run everything again: the stored attempts are read back by a new kernel.
     answered = 3 + 1 + 1  # three stream answers, one policy submission, one launch call
