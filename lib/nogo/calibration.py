@@ -21,6 +21,7 @@ from nogo.errors import (
     as_outcome_array,
     check_choice,
     check_same_length,
+    check_whole_number,
 )
 from nogo.stats import proportion_interval
 
@@ -33,10 +34,24 @@ __all__ = [
 ]
 
 
+def _log(
+    name: str, values: npt.ArrayLike, outcome: npt.ArrayLike, **checks: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The boundary: a 1-d score (or probability) and outcome of one length; a single value is not a log."""
+    s = as_float_array(name, values, per_decision=True, **checks)
+    y = as_outcome_array("outcome", outcome, per_decision=True)
+    check_same_length({name: s, "outcome": y}, broadcast=False)
+    return s, y
+
+
+def _both_outcomes(y: np.ndarray, where: str = "") -> None:
+    if y.all() or not y.any():
+        raise InputError(f"outcome: calibration needs both right (1) and wrong (0) outcomes{where}")
+
+
 def _bins(p: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
     check_choice("strategy", strategy, ("uniform", "quantile"))
-    if not isinstance(n_bins, int | np.integer) or n_bins < 1:
-        raise InputError(f"n_bins: expected a positive whole number, got {n_bins!r}")
+    check_whole_number("n_bins", n_bins, low=1)
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     else:
@@ -79,9 +94,7 @@ def reliability_table(
     >>> t[["n", "mean_p", "observed_rate"]].round(3).to_dict("list")
     {'n': [2, 2], 'mean_p': [0.125, 0.85], 'observed_rate': [0.0, 1.0]}
     """
-    p_arr = as_float_array("p", p, unit_interval=True)
-    y = as_outcome_array("outcome", outcome)
-    check_same_length({"p": p_arr, "outcome": y})
+    p_arr, y = _log("p", p, outcome, unit_interval=True)
     edges = _bins(p_arr, n_bins, strategy)
     idx = np.clip(np.searchsorted(edges, p_arr, side="right") - 1, 0, len(edges) - 2)
     n_edges = len(edges) - 1
@@ -144,11 +157,8 @@ def fit_calibrator(score: npt.ArrayLike, outcome: npt.ArrayLike, *, method: str 
     [0.0, 1.0]
     """
     check_choice("method", method, ("isotonic", "platt"))
-    s = as_float_array("score", score)
-    y = as_outcome_array("outcome", outcome)
-    check_same_length({"score": s, "outcome": y})
-    if y.all() or not y.any():
-        raise InputError("outcome: calibration needs both right (1) and wrong (0) outcomes")
+    s, y = _log("score", score, outcome)
+    _both_outcomes(y)
     if method == "isotonic":
         from sklearn.isotonic import IsotonicRegression
 
@@ -177,16 +187,26 @@ def calibrate_out_of_fold(
     method
         ``"isotonic"`` or ``"platt"``.
     n_folds
-        Number of folds (scikit-learn's ``KFold``, shuffled with ``seed``).
+        Number of folds (scikit-learn's ``KFold``, shuffled with ``seed``), from 2 to the number of
+        decisions.
     seed
         Seed of the fold assignment.
+
+    Examples
+    --------
+    >>> calibrate_out_of_fold([0.1, 0.2, 0.3, 0.7, 0.8, 0.9], [0, 1, 0, 1, 0, 1], n_folds=2).shape
+    (6,)
     """
     from sklearn.model_selection import KFold
 
-    s = as_float_array("score", score)
-    y = as_outcome_array("outcome", outcome)
-    check_same_length({"score": s, "outcome": y})
+    check_choice("method", method, ("isotonic", "platt"))
+    s, y = _log("score", score, outcome)
+    k = check_whole_number("n_folds", n_folds, low=2, high=len(s), high_label="the decisions")
+    seed = check_whole_number("seed", seed, low=0, high=2**32 - 1)
+    _both_outcomes(y)
     out = np.empty_like(s)
-    for train, test in KFold(n_folds, shuffle=True, random_state=seed).split(s):
+    for fold, (train, test) in enumerate(KFold(k, shuffle=True, random_state=seed).split(s), start=1):
+        where = f"; the rows fold {fold} of {k} is fitted on have only one, so use fewer folds"
+        _both_outcomes(y[train], where)
         out[test] = fit_calibrator(s[train], y[train], method=method).predict(s[test])
     return out

@@ -125,10 +125,12 @@ class DecisionCosts:
     def expected(self, p: npt.ArrayLike) -> np.ndarray:
         """Expected cost (USD) of each action, given the probability ``p`` that acting is right.
 
-        Returns an array of shape (n, 3): columns ``act``, ``escalate``, ``decline``.
+        Returns an array of shape (n, 3): columns ``act``, ``escalate``, ``decline``. ``p`` has one value
+        per decision: as many as the per-decision costs, or any number when the costs are scalars (a
+        single ``p`` is not spread over per-decision costs).
         """
         p_arr = as_float_array("p", p, unit_interval=True)
-        check_same_length({"p": p_arr, **self._arrays})
+        check_same_length({"p": p_arr, **self._arrays}, broadcast=self._arrays)
         return self._matrix(p_arr)
 
     def by_state(self) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +148,7 @@ class DecisionCosts:
         Returns an array of shape (n, 3): columns ``act``, ``escalate``, ``decline``.
         """
         y = as_outcome_array("outcome", outcome)
-        check_same_length({"outcome": y, **self._arrays})
+        check_same_length({"outcome": y, **self._arrays}, broadcast=self._arrays)
         right, wrong = self.by_state()
         return np.where(y[:, None], right, wrong)
 

@@ -35,6 +35,7 @@ from nogo.errors import (
     InputError,
     as_float_array,
     as_outcome_array,
+    as_scalar,
     check_choice,
     check_same_length,
 )
@@ -62,8 +63,8 @@ def classic_cut(false_action_usd: float, missed_usd: float) -> float:
     >>> classic_cut(90.0, 10.0)
     0.9
     """
-    fa = float(as_float_array("false_action_usd", false_action_usd, nonnegative=True)[0])
-    miss = float(as_float_array("missed_usd", missed_usd, nonnegative=True)[0])
+    fa = as_scalar("false_action_usd", false_action_usd, nonnegative=True)
+    miss = as_scalar("missed_usd", missed_usd, nonnegative=True)
     if fa + miss == 0:
         raise InputError("false_action_usd, missed_usd: at least one must be positive")
     return fa / (fa + miss)
@@ -218,13 +219,14 @@ class _SortedLog:
 
 
 def _validate_log(score, outcome, costs: DecisionCosts) -> tuple[np.ndarray, np.ndarray]:
+    """The boundary of every log function: 1-d score and outcome of one length, costs scalar or per row."""
     if not isinstance(costs, DecisionCosts):
         raise InputError(
             f"costs: expected DecisionCosts (or CostModel.decision_costs(...)), got {type(costs).__name__}"
         )
-    s = as_float_array("score", score)
-    y = as_outcome_array("outcome", outcome)
-    check_same_length({"score": s, "outcome": y})
+    s = as_float_array("score", score, per_decision=True)
+    y = as_outcome_array("outcome", outcome, per_decision=True)
+    check_same_length({"score": s, "outcome": y}, broadcast=False)
     if len(costs) not in (1, len(s)):
         raise InputError(f"costs: expected one value per decision ({len(s)}) or a scalar, got {len(costs)}")
     return s, y
@@ -423,18 +425,25 @@ def _policy_from_split(log: _SortedLog, i: int, j: int, label: str) -> Policy:
     )
 
 
+def _days(days) -> float:
+    span = as_scalar("days", days)
+    if not span > 0:
+        raise InputError(f"days: expected the log's span in days (> 0), got {days!r}")
+    return span
+
+
+def _budget(error_budget) -> float | None:
+    return None if error_budget is None else as_scalar("error_budget", error_budget, unit_interval=True)
+
+
 def _limits(n: int, max_escalations_per_day, days, error_budget) -> tuple[int | None, float | None]:
+    span = _days(days)
     cap = None
     if max_escalations_per_day is not None:
-        rate = as_float_array("max_escalations_per_day", max_escalations_per_day, nonnegative=True)
-        span = as_float_array("days", days, nonnegative=True)
-        if span[0] <= 0:
-            raise InputError(f"days: expected the log's span in days (> 0), got {days!r}")
-        cap = int(np.floor(rate[0] * span[0] + 1e-9))
-    budget = None
-    if error_budget is not None:
-        budget = float(as_float_array("error_budget", error_budget, unit_interval=True)[0]) * n
-    return cap, budget
+        rate = as_scalar("max_escalations_per_day", max_escalations_per_day, nonnegative=True)
+        cap = int(np.floor(rate * span + 1e-9))
+    budget = _budget(error_budget)
+    return cap, None if budget is None else budget * n
 
 
 def best_two_thresholds(
@@ -493,11 +502,11 @@ def best_threshold(
     """
     table = sweep_thresholds(score, outcome, costs, otherwise=otherwise)
     cost = table["cost_usd"].to_numpy()
-    if error_budget is not None:
-        budget = float(as_float_array("error_budget", error_budget, unit_interval=True)[0])
+    budget = _budget(error_budget)
+    if budget is not None:
         cost = np.where(table["error_rate"].to_numpy() <= budget + 1e-12, cost, np.inf)
     row = table.iloc[int(np.argmin(cost))]
-    n = len(as_float_array("score", score))
+    n = int(table["n_act"].iloc[-1])  # the last row acts on every decision
     n_act = int(row["n_act"])
     t_hi = float(row["threshold"])
     return Policy(
@@ -530,7 +539,7 @@ def naive_policy(
     """
     check_choice("otherwise", otherwise, ("decline", "escalate"))
     s, y = _validate_log(score, outcome, costs)
-    t = float(as_float_array("confidence", confidence)[0])
+    t = as_scalar("confidence", confidence)
     cost = costs.realised(y)
     act = s >= t
     other = cost[:, _DEC] if otherwise == "decline" else cost[:, _ESC]
@@ -562,6 +571,7 @@ def compare_policies(
     Returns one row per policy with its rates, error rate, cost and ``regret_usd`` against the
     cheapest policy in the table that meets the constraints.
     """
+    span = _days(days)
     policies = [
         naive_policy(score, outcome, costs, confidence=naive_confidence),
         best_threshold(score, outcome, costs, error_budget=error_budget),
@@ -579,12 +589,13 @@ def compare_policies(
             )
         )
     table = pd.DataFrame([p.as_dict() for p in policies])
-    table["escalations_per_day"] = table["n_escalate"] / days
+    table["escalations_per_day"] = table["n_escalate"] / span
     feasible = np.ones(len(table), dtype=bool)
     if max_escalations_per_day is not None:
-        feasible &= table["escalations_per_day"].to_numpy() <= max_escalations_per_day + 1e-9
+        rate = as_scalar("max_escalations_per_day", max_escalations_per_day, nonnegative=True)
+        feasible &= table["escalations_per_day"].to_numpy() <= rate + 1e-9
     if error_budget is not None:
-        feasible &= table["error_rate"].to_numpy() <= error_budget + 1e-12
+        feasible &= table["error_rate"].to_numpy() <= _budget(error_budget) + 1e-12
     table["meets_constraints"] = feasible
     best = table.loc[feasible, "cost_usd"].min()
     table["regret_usd"] = table["cost_usd"] - best

@@ -25,7 +25,7 @@ COSTS = DecisionCosts(false_action_usd=9, missed_usd=1, escalate_usd=0.5)
             r"outcome: expected 0/1 or True/False outcomes, found 'yes' at row 0",
         ),
         (["a", "b"], [1, 0], r"score: expected numbers, could not convert"),
-        ([[0.1, 0.2]], [[1, 0]], r"score: expected a scalar or a 1-d array, got shape \(1, 2\)"),
+        ([[0.1, 0.2]], [[1, 0]], r"score: expected a 1-d array \(one value per decision\), got shape \(1, 2\)"),
     ],
 )
 @pytest.mark.parametrize(
@@ -170,3 +170,135 @@ def test_three_way_cuts_needs_scalar_costs_and_a_positive_regret():
         nogo.three_way_cuts(DecisionCosts(false_action_usd=1, missed_usd=1, act_right_usd=3))
     with pytest.raises(InputError, match="at least one must be positive"):
         nogo.classic_cut(0, 0)
+
+
+# -- shapes: a decision log is 1-d and of one length; only costs broadcast (issue 16, item 3) -----
+
+_N = 20
+_SCORE = np.linspace(0.0, 1.0, _N)
+_OUTCOME = np.array([1, 0] * (_N // 2))
+_LOG_FUNCTIONS = {
+    "sweep_thresholds": nogo.sweep_thresholds,
+    "best_threshold": nogo.best_threshold,
+    "best_two_thresholds": nogo.best_two_thresholds,
+    "naive_policy": nogo.naive_policy,
+    "compare_policies": nogo.compare_policies,
+    "bootstrap_policy": lambda s, y, c: nogo.bootstrap_policy(s, y, c, n_boot=3, seed=0),
+}
+
+
+@pytest.mark.parametrize(
+    ("score", "outcome", "message"),
+    [
+        (np.array(0.5), _OUTCOME, r"score: expected a 1-d array \(one value per decision\), got a single value"),
+        ([0.5], _OUTCOME, r"score: expected 20 values to match outcome, got 1"),
+        (_SCORE, np.array(1), r"outcome: expected a 1-d array \(one value per decision\), got a single value"),
+        (_SCORE, [1], r"outcome: expected 20 values to match score, got 1"),
+        (0.5, 1, r"score: expected a 1-d array \(one value per decision\), got a single value"),
+    ],
+    ids=["0-d score", "one score", "0-d outcome", "one outcome", "both scalars"],
+)
+@pytest.mark.parametrize("fn", list(_LOG_FUNCTIONS.values()), ids=list(_LOG_FUNCTIONS))
+def test_a_single_value_does_not_stand_for_a_whole_log(fn, score, outcome, message):
+    with pytest.raises(InputError, match=message):
+        fn(score, outcome, COSTS)
+
+
+@pytest.mark.parametrize(
+    ("score", "outcome", "message"),
+    [
+        (np.array(0.5), _OUTCOME, r"(score|p): expected a 1-d array \(one value per decision\), got a single value"),
+        ([0.5], _OUTCOME, r"(score|p): expected 20 values to match outcome, got 1"),
+        (_SCORE, np.array(1), r"outcome: expected a 1-d array \(one value per decision\), got a single value"),
+        (_SCORE, [1], r"outcome: expected 20 values to match (score|p), got 1"),
+        (_SCORE[:19], _OUTCOME, r"outcome: expected 19 values to match (score|p), got 20"),
+    ],
+    ids=["0-d score", "one score", "0-d outcome", "one outcome", "19 against 20"],
+)
+@pytest.mark.parametrize(
+    "fn",
+    [
+        nogo.reliability_table,
+        nogo.expected_calibration_error,
+        nogo.fit_calibrator,
+        nogo.calibrate_out_of_fold,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_calibration_checks_the_shape_of_the_log(fn, score, outcome, message):
+    with pytest.raises(InputError, match=message):
+        fn(score, outcome)
+
+
+def test_costs_do_not_broadcast_a_single_outcome_or_probability():
+    per_decision = DecisionCosts(false_action_usd=np.arange(1.0, _N + 1), missed_usd=1)
+    with pytest.raises(InputError, match=r"outcome: expected 20 values to match false_action_usd, got 1"):
+        per_decision.realised([1])
+    with pytest.raises(InputError, match=r"p: expected 20 values to match false_action_usd, got 1"):
+        per_decision.expected([0.5])
+    with pytest.raises(InputError, match=r"p: expected 20 values to match false_action_usd, got 1"):
+        nogo.optimal_action(0.5, per_decision)
+    # Scalar costs still broadcast over any log, and per-decision costs of the log's length still work.
+    assert COSTS.realised(_OUTCOME).shape == (_N, 3)
+    assert per_decision.realised(_OUTCOME).shape == (_N, 3)
+
+
+def test_per_decision_costs_of_another_length_name_the_cost():
+    costs = DecisionCosts(false_action_usd=np.ones(_N), missed_usd=1)
+    with pytest.raises(InputError, match=r"costs: expected one value per decision \(1\) or a scalar, got 20"):
+        nogo.sweep_thresholds([0.5], [1], costs)
+
+
+def test_a_mixed_outcome_names_the_row_that_is_not_0_or_1():
+    with pytest.raises(InputError, match=r"outcome: expected 0/1 or True/False outcomes, found 'yes' at row 4"):
+        nogo.sweep_thresholds(_SCORE[:6], [1, 0, 1, 0, "yes", 1], COSTS)
+    with pytest.raises(InputError, match=r"outcome: .* found None at row 2"):
+        nogo.fit_calibrator(_SCORE[:4], [True, False, None, True])
+    with pytest.raises(InputError, match=r"outcome: .* found '1' at row 1"):  # text is not a number
+        nogo.best_two_thresholds(_SCORE[:3], [1, "1", 0], COSTS)
+
+
+@pytest.mark.parametrize(
+    ("score", "message"),
+    [
+        ([0.1, 0.2, "abc", 0.4], r"score: expected numbers, could not convert 'abc' at row 2"),
+        ([0.1, [0.2, 0.3], 0.4, 0.5], r"score: expected numbers, could not convert \[0.2, 0.3\] at row 1"),
+        ([0.1, 0.2, 0.3, {}], r"score: expected numbers, could not convert \{\} at row 3"),
+        ([0.1, 0.2, 1j, 0.4], r"score: expected numbers, could not convert 1j at row 2"),
+        ([0.1, None, 0.3, 0.4], r"score: expected finite numbers, found nan at row 1"),
+    ],
+    ids=["text", "a list", "a dict", "complex", "None"],
+)
+def test_a_score_that_is_not_a_number_names_its_row(score, message):
+    with pytest.raises(InputError, match=message):
+        nogo.sweep_thresholds(score, [1, 0, 1, 0], COSTS)
+    with pytest.raises(InputError, match=message):
+        nogo.fit_calibrator(score, [1, 0, 1, 0])
+
+
+@pytest.mark.parametrize("n_folds", [1, 0, -3, 21, 50, 2.5, True, "5", None])
+def test_out_of_fold_calibration_checks_the_number_of_folds(n_folds):
+    with pytest.raises(InputError, match=r"n_folds: expected a whole number from 2 to 20 \(the decisions\), got"):
+        nogo.calibrate_out_of_fold(_SCORE, _OUTCOME, n_folds=n_folds)
+
+
+def test_out_of_fold_calibration_accepts_every_valid_number_of_folds():
+    for n_folds in (2, 20, np.int64(4)):
+        assert nogo.calibrate_out_of_fold(_SCORE, _OUTCOME, n_folds=n_folds).shape == (_N,)
+
+
+@pytest.mark.parametrize("days", [-1, 0, np.nan, np.inf, [1.0, 2.0], "a week"])
+def test_compare_policies_needs_a_positive_span_of_days(days):
+    with pytest.raises(InputError, match=r"days: expected"):
+        nogo.compare_policies(_SCORE, _OUTCOME, COSTS, days=days)
+    with pytest.raises(InputError, match=r"days: expected"):
+        nogo.best_two_thresholds(_SCORE, _OUTCOME, COSTS, max_escalations_per_day=5, days=days)
+
+
+def test_scalar_options_refuse_several_values():
+    with pytest.raises(InputError, match=r"max_escalations_per_day: expected a single number, got 2 values"):
+        nogo.best_two_thresholds(_SCORE, _OUTCOME, COSTS, max_escalations_per_day=[1, 2])
+    with pytest.raises(InputError, match=r"confidence: expected a single number, got 2 values"):
+        nogo.naive_policy(_SCORE, _OUTCOME, COSTS, confidence=[0.9, 0.5])
+    with pytest.raises(InputError, match=r"error_budget: expected a single number, got 3 values"):
+        nogo.best_threshold(_SCORE, _OUTCOME, COSTS, error_budget=[0.1, 0.2, 0.3])
