@@ -27,7 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from nogo.costs import DecisionCosts
-from nogo.errors import InputError, as_float_array, check_choice
+from nogo.errors import InputError, as_float_array, check_choice, check_whole_number
 from nogo.thresholds import (
     _ACT,
     _DEC,
@@ -156,10 +156,8 @@ def bootstrap_policy(
     True
     """
     check_choice("kind", kind, ("single", "three-way"))
-    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
-        raise InputError(f"n_boot: expected a positive whole number, got {n_boot!r}")
-    if not isinstance(seed, int | np.integer):
-        raise InputError(f"seed: expected a whole number, got {seed!r}")
+    check_whole_number("n_boot", n_boot, low=1)
+    check_whole_number("seed", seed, low=0)
     log = _sort_log(score, outcome, costs)
     n = log.n
     budget = None

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from nogo.errors import InputError, as_float_array, check_choice
+from nogo.errors import InputError, as_float_array, as_scalar, check_choice
 
 __all__ = [
     "FourFifthsCheck",
@@ -192,7 +192,7 @@ def _passes(ratio: np.ndarray, min_ratio: float) -> pd.array:
 
 
 def _check_min_ratio(min_ratio: float) -> float:
-    v = float(as_float_array("min_ratio", min_ratio, nonnegative=True)[0])
+    v = as_scalar("min_ratio", min_ratio, nonnegative=True)
     if not 0 < v <= 1:
         raise InputError(f"min_ratio: expected a ratio in (0, 1], got {min_ratio!r}")
     return v
@@ -304,7 +304,7 @@ def impact_ratios(
     """
     check_choice("method", method, ("selection", "scoring"))
     min_ratio = _check_min_ratio(min_ratio)
-    share = float(as_float_array("exclude_below_share", exclude_below_share, unit_interval=True)[0])
+    share = as_scalar("exclude_below_share", exclude_below_share, unit_interval=True)
     keys = _group_frame(group, data)
     known = _known(keys, "count")
     if not known.any():
@@ -345,8 +345,8 @@ def impact_ratios(
 
 
 def _count_pair(name: str, k: Any, n: Any) -> tuple[int, int]:
-    k_f = float(as_float_array(f"selected_{name}", k, nonnegative=True)[0])
-    n_f = float(as_float_array(f"n_{name}", n, nonnegative=True)[0])
+    k_f = as_scalar(f"selected_{name}", k, nonnegative=True)
+    n_f = as_scalar(f"n_{name}", n, nonnegative=True)
     if n_f == 0:
         raise InputError(f"n_{name}: a group with zero applicants has no selection rate")
     if k_f != int(k_f) or n_f != int(n_f):
@@ -420,7 +420,7 @@ def four_fifths(
     (0.5, False, -3.1, True)
     """
     min_ratio = _check_min_ratio(min_ratio)
-    a = float(as_float_array("alpha", alpha, unit_interval=True)[0])
+    a = as_scalar("alpha", alpha, unit_interval=True)
     kf, nf = _count_pair("focal", selected_focal, n_focal)
     kr, nr = _count_pair("reference", selected_reference, n_reference)
     ratio = adverse_impact_ratio(kf, nf, kr, nr)

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from nogo.autonomy import _check_items, _paired_counts
-from nogo.errors import InputError, as_float_array, as_outcome_array, check_choice, check_rate
+from nogo.errors import InputError, as_float_array, as_outcome_array, as_scalar, check_choice, check_rate
 from nogo.stats import proportion_interval
 
 __all__ = [
@@ -44,7 +44,7 @@ _METHODS = ("wilson", "clopper-pearson")
 
 
 def _check_half_level(level: float) -> float:
-    lv = float(as_float_array("level", level)[0])
+    lv = as_scalar("level", level)
     if not 0.5 < lv < 1:
         raise InputError(f"level: expected a confidence level between 0.5 and 1, got {level!r}")
     return lv
@@ -210,7 +210,7 @@ class CumulativeLossCap(KillSwitch):
     column: str = "loss_usd"
 
     def __post_init__(self) -> None:
-        as_float_array("max_usd", self.max_usd, nonnegative=True)
+        as_scalar("max_usd", self.max_usd, nonnegative=True)
 
     @property
     def limit(self) -> float:
@@ -245,7 +245,7 @@ class LossRateCap(KillSwitch):
     time_col: str = "timestamp"
 
     def __post_init__(self) -> None:
-        as_float_array("max_usd", self.max_usd, nonnegative=True)
+        as_scalar("max_usd", self.max_usd, nonnegative=True)
         w = self.window
         if isinstance(w, int | np.integer) and not isinstance(w, bool):
             if w < 1:
@@ -324,7 +324,7 @@ class CusumErrorRate(KillSwitch):
 
     def __post_init__(self) -> None:
         _check_rates(self.p0, self.p1)
-        if not float(as_float_array("h", self.h)[0]) > 0:
+        if not as_scalar("h", self.h) > 0:
             raise InputError(f"h: expected a positive decision threshold, got {self.h!r}")
 
     @property
@@ -461,7 +461,7 @@ class SignalCap(KillSwitch):
     max_value: float
 
     def __post_init__(self) -> None:
-        as_float_array("max_value", self.max_value)
+        as_scalar("max_value", self.max_value)
 
     @property
     def limit(self) -> float:

@@ -27,7 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, stats
 
-from nogo.errors import InputError, as_float_array, check_choice
+from nogo.errors import InputError, as_scalar, check_choice
 
 __all__ = [
     "EVENT_LOG_SCHEMA",
@@ -146,8 +146,14 @@ def flag_recurrence(
     >>> flag_recurrence(["a", "a", "a", "b"], ts).tolist()
     [True, False, False, False]
     """
-    window = float(as_float_array("window_hours", window_hours, nonnegative=True)[0])
+    window = as_scalar("window_hours", window_hours, nonnegative=True)
     ts = _timestamps("timestamp", timestamp)
+    if not isinstance(customer_id, pd.Series):
+        ids = np.asarray(customer_id, dtype=object)
+        if ids.ndim != 1:
+            raise InputError(
+                f"customer_id: expected a 1-d array (one id per contact), got shape {ids.shape}"
+            )
     cust = pd.Series(customer_id) if not isinstance(customer_id, pd.Series) else customer_id
     if len(cust) != len(ts):
         raise InputError(f"timestamp: expected {len(cust)} values to match customer_id, got {len(ts)}")
@@ -370,7 +376,7 @@ def simulate_quiet_failure(
     ):
         if not isinstance(value, int | np.integer) or value < low:
             raise InputError(f"{name}: expected a whole number >= {low}, got {value!r}")
-    lam = float(as_float_array("contacts_per_day", contacts_per_day, nonnegative=True)[0])
+    lam = as_scalar("contacts_per_day", contacts_per_day, nonnegative=True)
     rng = np.random.default_rng(seed)
     origin = pd.Timestamp(start)
     per_day = rng.poisson(lam, size=days)
@@ -428,13 +434,13 @@ class SampleSize:
 
 
 def _design(alpha: Any, power: Any, ratio: Any) -> tuple[float, float, float]:
-    a = float(as_float_array("alpha", alpha)[0])
+    a = as_scalar("alpha", alpha)
     if not 0 < a < 1:
         raise InputError(f"alpha: expected a significance level strictly between 0 and 1, got {alpha!r}")
-    pw = float(as_float_array("power", power)[0])
+    pw = as_scalar("power", power)
     if not 0.5 <= pw < 1:
         raise InputError(f"power: expected a power in [0.5, 1), got {power!r}")
-    r = float(as_float_array("ratio", ratio)[0])
+    r = as_scalar("ratio", ratio)
     if not r > 0:
         raise InputError(f"ratio: expected n_treatment / n_control > 0, got {ratio!r}")
     return a, pw, r
@@ -478,9 +484,9 @@ def power_two_proportions(
     >>> round(power_two_proportions(0.10, 0.15, 686), 3)
     0.8
     """
-    p1 = float(as_float_array("p_baseline", p_baseline, unit_interval=True)[0])
-    p2 = float(as_float_array("p_treatment", p_treatment, unit_interval=True)[0])
-    n = float(as_float_array("n_per_arm", n_per_arm)[0])
+    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
+    p2 = as_scalar("p_treatment", p_treatment, unit_interval=True)
+    n = as_scalar("n_per_arm", n_per_arm)
     if not n > 0:
         raise InputError(f"n_per_arm: expected a positive number of contacts, got {n_per_arm!r}")
     a, _, r = _design(alpha, 0.5, ratio)
@@ -519,15 +525,15 @@ def sample_size_two_proportions(
     >>> sample_size_two_proportions(0.10, mde_abs=0.05, continuity_correction=True).n_control
     726
     """
-    p1 = float(as_float_array("p_baseline", p_baseline, unit_interval=True)[0])
+    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
     if (p_treatment is None) == (mde_abs is None):
         raise InputError("p_treatment, mde_abs: give exactly one (the treated rate, or the change to detect)")
     if p_treatment is None:
-        p2 = p1 + float(as_float_array("mde_abs", mde_abs)[0])
+        p2 = p1 + as_scalar("mde_abs", mde_abs)
         if not 0 <= p2 <= 1:
             raise InputError(f"mde_abs: p_baseline + mde_abs = {p2:g} is not a rate in [0, 1]")
     else:
-        p2 = float(as_float_array("p_treatment", p_treatment, unit_interval=True)[0])
+        p2 = as_scalar("p_treatment", p_treatment, unit_interval=True)
     if p1 == p2:
         raise InputError("p_treatment: equals p_baseline; there is no effect to detect")
     a, pw, r = _design(alpha, power, ratio)
@@ -571,9 +577,9 @@ def minimum_detectable_effect(
     0.05
     """
     check_choice("direction", direction, ("increase", "decrease"))
-    p1 = float(as_float_array("p_baseline", p_baseline, unit_interval=True)[0])
+    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
     a, pw, r = _design(alpha, power, ratio)
-    n = float(as_float_array("n_per_arm", n_per_arm)[0])
+    n = as_scalar("n_per_arm", n_per_arm)
     if not n > 0:
         raise InputError(f"n_per_arm: expected a positive number of contacts, got {n_per_arm!r}")
     far = 1.0 if direction == "increase" else 0.0

@@ -95,6 +95,7 @@ def three_way_cuts(costs: DecisionCosts) -> tuple[float, float]:
     >>> three_way_cuts(DecisionCosts(false_action_usd=28, missed_usd=3, act_right_usd=9.65))  # never act
     (inf, inf)
     """
+    _check_costs(costs)
     if len(costs) != 1:
         raise InputError("costs: three_way_cuts needs scalar costs; use optimal_action per decision")
     fa, miss = costs.array("false_action_usd")[0], costs.array("missed_usd")[0]
@@ -138,6 +139,7 @@ def optimal_action(p: npt.ArrayLike, costs: DecisionCosts) -> np.ndarray:
     >>> optimal_action([0.1, 0.5, 0.99], c).tolist()
     ['decline', 'escalate', 'act']
     """
+    _check_costs(costs)
     return np.asarray(ACTIONS)[np.argmin(costs.expected(p), axis=1)]
 
 
@@ -218,12 +220,16 @@ class _SortedLog:
         return padded[k]
 
 
-def _validate_log(score, outcome, costs: DecisionCosts) -> tuple[np.ndarray, np.ndarray]:
-    """The boundary of every log function: 1-d score and outcome of one length, costs scalar or per row."""
+def _check_costs(costs: DecisionCosts) -> None:
     if not isinstance(costs, DecisionCosts):
         raise InputError(
             f"costs: expected DecisionCosts (or CostModel.decision_costs(...)), got {type(costs).__name__}"
         )
+
+
+def _validate_log(score, outcome, costs: DecisionCosts) -> tuple[np.ndarray, np.ndarray]:
+    """The boundary of every log function: 1-d score and outcome of one length, costs scalar or per row."""
+    _check_costs(costs)
     s = as_float_array("score", score, per_decision=True)
     y = as_outcome_array("outcome", outcome, per_decision=True)
     check_same_length({"score": s, "outcome": y}, broadcast=False)

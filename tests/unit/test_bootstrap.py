@@ -118,5 +118,5 @@ def test_bad_bootstrap_options():
         nogo.bootstrap_policy(p, y, COSTS, kind="double", seed=1)
     with pytest.raises(InputError, match=r"n_boot: expected a positive whole number, got 0"):
         nogo.bootstrap_policy(p, y, COSTS, n_boot=0, seed=1)
-    with pytest.raises(InputError, match=r"seed: expected a whole number, got 1.5"):
+    with pytest.raises(InputError, match=r"seed: expected a whole number >= 0, got 1.5"):
         nogo.bootstrap_policy(p, y, COSTS, seed=1.5)
