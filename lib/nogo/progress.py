@@ -23,6 +23,17 @@ up-to-date store is not written to until something is recorded. Schema versions 
 ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades an older file inside one ``BEGIN IMMEDIATE``
 transaction, so two processes opening an old file at once migrate it once.
 
+Reading without writing. A store whose file or folder cannot be written (a shared, read-only folder)
+is still read: when opening it for writing fails for want of permission, the store reopens it
+read-only with a :class:`ProgressStoreWarning` (so a notebook that meant to save answers says at once
+that it cannot; ``read_only=True`` asks for reading up front, with no warning) and refuses to record,
+with an error naming the path. A WAL database keeps its lock index in a ``-shm`` file beside it,
+which a reader must normally be able to create, so a read-only open tries SQLite's ``mode=ro`` first
+(it uses existing ``-wal`` and ``-shm`` files, so it sees answers a live writer has not checkpointed
+yet); only when that fails and there is no write-ahead log with content (every committed answer is
+then in the main file) does it open the file as ``immutable``, which needs no ``-shm``. A read-only
+store never migrates an older schema.
+
 Spaced repetition: see :func:`schedule_reviews`.
 """
 
@@ -34,6 +45,7 @@ import os
 import re
 import sqlite3
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -56,6 +68,7 @@ __all__ = [
     "Attempt",
     "ProgressStore",
     "ProgressStoreError",
+    "ProgressStoreWarning",
     "progress_path",
     "schedule_reviews",
 ]
@@ -109,6 +122,10 @@ _KEY = ["learner", "case_id", "variant_seed", "drill", "item"]
 
 class ProgressStoreError(NogoError):
     """The progress file cannot be used: not SQLite, another application's, corrupt, too new, locked."""
+
+
+class ProgressStoreWarning(UserWarning):
+    """A store was opened read-only because it cannot be written: answers will not be saved."""
 
 
 def _utc_now() -> datetime:
@@ -281,6 +298,38 @@ def _sqlite_errors(path: Path | str, doing: str) -> Iterator[None]:
         raise ProgressStoreError(f"{path}: could not {doing} the progress store ({text})") from exc
 
 
+_NO_PERMISSION = ("readonly database", "unable to open database file", "attempt to write a readonly")
+
+
+def _for_want_of_permission(exc: BaseException) -> bool:
+    """Whether opening for writing failed because the file or its folder cannot be written."""
+    cause = exc.__cause__ if isinstance(exc, ProgressStoreError) else exc
+    return isinstance(cause, sqlite3.OperationalError) and any(t in str(cause) for t in _NO_PERMISSION)
+
+
+def _connect_read_only(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection: ``mode=ro`` (sees the -wal), else ``immutable`` when no -wal has content."""
+    uri = path.absolute().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+    try:
+        conn.execute(_IDENTIFY).fetchone()
+        return conn, "mode=ro"
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if not _for_want_of_permission(exc):
+            raise
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ProgressStoreError(
+                f"{path}: cannot read the progress store read-only: its write-ahead log {wal.name} holds "
+                f"answers not yet in the main file, and reading them needs {path.parent} to be writable "
+                f"(or its {path.name}-shm file to exist) ({exc}). The files were left untouched."
+            ) from exc
+    # No -wal content: the main file holds every committed answer, and nothing can write it here.
+    conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None)
+    return conn, "immutable"
+
+
 def _check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before SQLite opens it (an empty file is a new store)."""
     try:
@@ -308,6 +357,10 @@ class ProgressStore:
         Seconds to wait for another process holding the write lock before failing.
     clock
         Returns the current time (timezone-aware); injectable for tests.
+    read_only
+        ``True``: only read an existing store, never create or write anything (recording raises).
+        ``None`` (default): read and write, but fall back to reading when the file or its folder cannot
+        be written. ``False``: read and write, or fail. :attr:`read_only` says which it is.
 
     Examples
     --------
@@ -328,13 +381,28 @@ class ProgressStore:
         *,
         timeout: float = 30.0,
         clock: Callable[[], datetime] = _utc_now,
+        read_only: bool | None = None,
     ) -> None:
         self.clock, self._timeout = clock, float(timeout)
+        if read_only not in (None, True, False):
+            raise InputError(f"read_only: expected True, False or None, got {read_only!r}")
+        self.read_only = False
+        """Whether the store was opened read-only (asked for, or because it cannot be written)."""
+        self.read_only_reason = ""
         if path is not None and os.fspath(path) == ":memory:":
+            if read_only:
+                raise InputError("read_only: a ':memory:' store starts empty, so there is nothing to read")
             self.path: Path | str = ":memory:"
         else:
             self.path = progress_path(path)
             _check_header(self.path)
+            if read_only:
+                self._open_read_only("read_only=True was asked for")
+                return
+            if read_only is None and self.path.is_file() and not os.access(self.path, os.W_OK):
+                # SQLite would quietly open it read-only anyway; say so, and refuse writes up front.
+                self._fall_back_to_reading("the file cannot be written")
+                return
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -343,9 +411,50 @@ class ProgressStore:
             self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
             self._open()
+        except ProgressStoreError as exc:
+            self._conn.close()
+            if read_only is None and isinstance(self.path, Path) and self.path.exists():
+                if _for_want_of_permission(exc):
+                    self._fall_back_to_reading(f"it cannot be written: {exc.__cause__}")
+                    return
+            raise
         except BaseException:
             self._conn.close()
             raise
+
+    def _fall_back_to_reading(self, reason: str) -> None:
+        self._open_read_only(reason)
+        warnings.warn(
+            f"{self.path}: opened read-only ({reason}), so answers and marks cannot be saved to it; "
+            f"set {ENV_VAR} to a writable folder to save them, or pass read_only=True to only read",
+            ProgressStoreWarning,
+            stacklevel=3,
+        )
+
+    def _open_read_only(self, reason: str) -> None:
+        path = self.path
+        assert isinstance(path, Path)
+        if not path.is_file():
+            raise ProgressStoreError(f"{path}: no progress store to read (read-only: nothing was created)")
+        with _sqlite_errors(path, "open (read-only)"):
+            self._conn, how = _connect_read_only(path, self._timeout)
+        try:
+            with _sqlite_errors(path, "open (read-only)"):
+                version = _identify(self._conn, path)
+                problems = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
+                if problems != ["ok"]:
+                    raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
+                if version != SCHEMA_VERSION:
+                    raise ProgressStoreError(
+                        f"{path}: opened read-only ({reason}), but its schema version {version} needs an "
+                        f"upgrade to version {SCHEMA_VERSION} that a reader may not make; open it once for "
+                        "writing (where its folder is writable). The file was left untouched."
+                    )
+                self.journal_mode = str(self._conn.execute("PRAGMA journal_mode").fetchone()[0])
+        except BaseException:
+            self._conn.close()
+            raise
+        self.read_only, self.read_only_reason = True, f"{reason}; read through SQLite {how}"
 
     def _open(self) -> None:
         conn = self._conn
@@ -379,7 +488,8 @@ class ProgressStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"ProgressStore({str(self.path)!r})"
+        mode = ", read_only=True" if self.read_only else ""
+        return f"ProgressStore({str(self.path)!r}{mode})"
 
     @property
     def schema_version(self) -> int:
@@ -387,6 +497,11 @@ class ProgressStore:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
+        if self.read_only:
+            raise ProgressStoreError(
+                f"{self.path}: the progress store was opened read-only ({self.read_only_reason}); "
+                "nothing was recorded"
+            )
         sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
         with _sqlite_errors(self.path, f"write {table} to"), _immediate(self._conn):
             rowid = self._conn.execute(sql, tuple(row.values())).lastrowid

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import sys
 import time
+import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -592,3 +593,140 @@ def test_suggest_next_orders_reviews_then_drills_then_rubric():
     assert store.suggest_next("nobody").empty
     with pytest.raises(InputError, match=r"limit: expected a positive integer or None, got 0"):
         store.suggest_next("ana", limit=0)
+
+
+# --- read-only stores (issue 16, item 8) --------------------------------------------------------------
+#
+# Tests run as root here, and chmod does not stop root. So the reader runs in a child process that, when
+# it is root, first enters a new user namespace with no uid mapped (unshare(CLONE_NEWUSER)): it keeps
+# uid 0 as the owner of the files, so plain owner permissions apply, but loses CAP_DAC_OVERRIDE over
+# them, so a folder chmod'ed 0o555 really cannot be written. The child proves that before reading. As
+# an ordinary user, the chmod alone does it.
+
+_READER = r"""
+import ctypes, json, os, sys
+folder, path, learner, n_expected = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if os.geteuid() == 0 and ctypes.CDLL(None, use_errno=True).unshare(0x10000000) != 0:
+    print(json.dumps({"skip": "no user namespace to drop root's override"})); sys.exit(0)
+try:
+    open(os.path.join(folder, "probe"), "w")
+    print(json.dumps({"skip": "the folder is still writable"})); sys.exit(0)
+except PermissionError:
+    pass
+from click.testing import CliRunner
+import nogo.cli
+from nogo.progress import ProgressStore, ProgressStoreError
+cli = CliRunner().invoke(nogo.cli.main, ["progress", "--learner", learner, "--store", path])
+out = {"cli_exit": cli.exit_code, "cli_output": cli.output}
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    store = ProgressStore(path)
+out["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
+with store:
+    out["read_only"] = store.read_only
+    out["reason"] = store.read_only_reason
+    out["items"] = store.attempts()["item"].tolist()
+    try:
+        store.record_attempt(learner="ana", case_id="loan-steering", variant_seed=7, drill="stream",
+            item="late", choice="act", cost_usd=1.0, optimal_choice="act", optimal_cost_usd=1.0,
+            time_taken_seconds=1.0)
+        out["write"] = "accepted"
+    except ProgressStoreError as exc:
+        out["write"] = str(exc)
+print(json.dumps(out))
+"""
+
+
+def _read_in_read_only_folder(folder: Path, path: Path, n_expected: int, *, files_too: bool = True) -> dict:
+    import json
+    import subprocess
+
+    files = sorted(folder.iterdir())
+    modes = {f: f.stat().st_mode & 0o777 for f in files}
+    for f in files if files_too else ():  # the store (and a live writer's -wal and -shm) read-only too
+        f.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", _READER, str(folder), str(path), "ana", str(n_expected)],
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        folder.chmod(0o755)
+        for f, mode in modes.items():
+            f.chmod(mode)
+    before = [f.name for f in files]
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    if "skip" in out:
+        pytest.skip(out["skip"])
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing created, nothing removed
+    return out
+
+
+@pytest.mark.parametrize("files_too", [False, True], ids=["folder read-only", "folder and file read-only"])
+def test_a_store_in_a_read_only_folder_can_be_read(tmp_path, files_too):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "p.sqlite3"
+    with ProgressStore(path) as store:
+        for i in range(3):
+            store.record_attempt(**_fields(item=f"d{i}"))
+    assert sorted(p.name for p in folder.iterdir()) == ["p.sqlite3"]  # a clean close leaves no -wal/-shm
+    out = _read_in_read_only_folder(folder, path, 3, files_too=files_too)
+    assert out["cli_exit"] == 0, out["cli_output"]
+    assert "ana: practice history" in out["cli_output"] and "unable to open" not in out["cli_output"]
+    assert out["read_only"] is True and out["items"] == ["d0", "d1", "d2"]
+    assert "cannot be written" in out["reason"] and "immutable" in out["reason"]  # no -wal to miss
+    assert "opened read-only" in out["write"] and str(path) in out["write"]
+    assert out["warnings"] == [
+        f"ProgressStoreWarning: {path}: opened read-only ({out['reason'].split('; read through')[0]}), so "
+        "answers and marks cannot be saved to it; set NOGO_DATA_DIR to a writable folder to save them, or "
+        "pass read_only=True to only read"
+    ]
+
+
+def test_a_read_only_reader_sees_answers_still_in_the_write_ahead_log(tmp_path):
+    """While a writer holds the store open, recent answers live only in the -wal file: a reader that
+    skipped it (SQLite's immutable mode) would silently miss them."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "p.sqlite3"
+    writer = ProgressStore(path)
+    try:
+        for i in range(4):
+            writer.record_attempt(**_fields(item=f"d{i}"))
+        assert Path(f"{path}-wal").stat().st_size > 0
+        out = _read_in_read_only_folder(folder, path, 4)
+    finally:
+        writer.close()
+    assert out["cli_exit"] == 0, out["cli_output"]
+    assert out["items"] == ["d0", "d1", "d2", "d3"]
+    assert "mode=ro" in out["reason"], out  # through the writer's -wal and -shm, not around them
+
+
+def test_an_explicit_read_only_store_never_writes(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with ProgressStore(path) as store:
+        store.record_attempt(**_fields())
+    before = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # asked for: no warning
+        store = ProgressStore(path, read_only=True)
+    with store:
+        assert store.read_only and store.attempts()["item"].tolist() == ["d1"]
+        assert repr(store) == f"ProgressStore({str(path)!r}, read_only=True)"
+        with pytest.raises(ProgressStoreError, match=r"opened read-only .* nothing was recorded"):
+            store.record_attempt(**_fields(item="d2"))
+        with pytest.raises(ProgressStoreError, match=r"opened read-only"):
+            store.record_rubric("ana", "loan-steering", 7, "threshold_definition", 2, 5)
+    assert path.read_bytes() == before
+    with pytest.raises(ProgressStoreError, match=r"no progress store to read"):
+        ProgressStore(tmp_path / "missing.sqlite3", read_only=True)
+    assert not (tmp_path / "missing.sqlite3").exists()
+    old = tmp_path / "v1.sqlite3"
+    _make_v1(old)
+    with pytest.raises(ProgressStoreError, match=r"schema version 1 .* open it once for writing"):
+        ProgressStore(old, read_only=True)
+    assert _raw(old, "PRAGMA user_version") == [(1,)]
