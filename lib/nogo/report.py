@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from nogo.errors import InputError
 
 __all__ = [
     "CSV_FORMULA_PREFIXES",
+    "ReportNameWarning",
     "ReportPaths",
     "neutralise_csv_cell",
     "report_file_stem",
@@ -68,6 +70,13 @@ class ReportPaths:
 
     html_path: Path
     csv_path: Path
+    taken: Path | None = None
+    """The earlier report that held this report's plain name (kept as it was), or None."""
+
+
+class ReportNameWarning(UserWarning):
+    """A report's name was taken by an earlier report (same learner, case, seed and second): the new one
+    got ``-2``, ``-3``, ... added, and the earlier one was kept."""
 
 
 def neutralise_csv_cell(value: Any) -> Any:
@@ -89,18 +98,52 @@ def _slugify(text: str) -> str:
 
 
 def report_file_stem(learner: str, case_id: str | None, variant_seed: int | None, now: datetime) -> str:
-    """The report's file name without extension: ``<learner-slug>-<case>-<seed>-<UTC timestamp>``.
+    """The report's file name without extension: ``<learner-tag>-<case>-<seed>-<UTC timestamp>``.
+
+    The learner's tag is a readable slug and 8 hex digits of the sha256 of the exact name
+    (:func:`nogo.coach.learner_file_tag`), so two learners never share a name ("李雷" and "王芳", "Ana"
+    and "ana"); never a path separator or a leading dot.
 
     Examples
     --------
     >>> report_file_stem("Ana <b>", "loan-steering", 7, datetime(2026, 11, 2, 9, tzinfo=UTC))
-    'ana-b-loan-steering-7-20261102T090000Z'
+    'ana-b-794f890e-loan-steering-7-20261102T090000Z'
     >>> report_file_stem("Ana", None, None, datetime(2026, 11, 2, tzinfo=UTC))
-    'ana-all-cases-all-variants-20261102T000000Z'
+    'ana-dea210f0-all-cases-all-variants-20261102T000000Z'
     """
+    from nogo.coach import learner_file_tag
+
     case = _slugify(case_id) if case_id is not None else "all-cases"
     seed = str(int(variant_seed)) if variant_seed is not None else "all-variants"
-    return f"{_slugify(learner)}-{case}-{seed}-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return f"{learner_file_tag(learner)}-{case}-{seed}-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _claim_report_paths(out: Path, stem: str) -> ReportPaths:
+    """Claim a free ``<stem>[-k].html`` and ``.csv`` pair in ``out`` (created exclusively, empty)."""
+    first = ReportPaths(out / f"{stem}.html", out / f"{stem}.csv")
+    for k in range(1, 10_000):
+        name = stem if k == 1 else f"{stem}-{k}"
+        html_path, csv_path = out / f"{name}.html", out / f"{name}.csv"
+        try:
+            with open(html_path, "x", encoding="utf-8"):
+                pass
+        except FileExistsError:
+            continue
+        try:
+            with open(csv_path, "x", encoding="utf-8"):
+                pass
+        except FileExistsError:  # a lone CSV of that name: keep the pair together, try the next
+            html_path.unlink()
+            continue
+        if k == 1:
+            return ReportPaths(html_path, csv_path)
+        warnings.warn(
+            f"{first.html_path} already exists (an earlier report, kept): this one is {html_path.name}",
+            ReportNameWarning,
+            stacklevel=3,
+        )
+        return ReportPaths(html_path, csv_path, taken=first.html_path)
+    raise InputError(f"out_dir: {out} already holds 9,999 reports named like {stem}.html; clear some out")
 
 
 def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
@@ -258,7 +301,9 @@ def session_report(
     learner, case_id, variant_seed, session_id
         Which attempts and rubric marks to report (``None``: do not filter on that field).
     out_dir
-        The folder to write to (created if missing).
+        The folder to write to (created if missing). An earlier report is never overwritten: when its
+        name (:func:`report_file_stem`) is taken, this one gets ``-2``, ``-3``, ... and a
+        :class:`ReportNameWarning` says so.
     title
         The page title (default ``"Session report: <learner>"``); escaped like everything typed.
     now
@@ -275,6 +320,7 @@ def session_report(
         ``learner``, ``case_id``, ``variant_seed``, ``session_id``, ``drill``, ``item``, ``choice``,
         ``optimal_choice``, ``cost_usd``, ``optimal_cost_usd``, ``regret_usd``, ``correct``,
         ``time_taken_seconds``, ``timestamp_utc``, formula-like text cells neutralised (module docstring).
+        ``taken`` is the earlier report whose name this one could not have (or None).
 
     Raises
     ------
@@ -292,7 +338,7 @@ def session_report(
     >>> paths = session_report(store, learner="ana", case_id="loan-steering", out_dir=tempfile.mkdtemp(),
     ...     now=datetime(2026, 11, 2, 9, tzinfo=UTC))
     >>> paths.csv_path.name
-    'ana-loan-steering-all-variants-20261102T090000Z.csv'
+    'ana-24d4b96f-loan-steering-all-variants-20261102T090000Z.csv'
     >>> "<script" in paths.html_path.read_text()
     False
     """
@@ -316,7 +362,7 @@ def session_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = report_file_stem(learner, case_id, variant_seed, when)
-    paths = ReportPaths(out / f"{stem}.html", out / f"{stem}.csv")
+    paths = _claim_report_paths(out, stem)  # never over an earlier report (a ReportNameWarning says so)
 
     raw = attempts.assign(timestamp_utc=attempts["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
     raw = raw[_CSV_COLUMNS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from nogo.errors import InputError
 from nogo.progress import ProgressStore
 from nogo.report import (
     CSV_FORMULA_PREFIXES,
+    ReportNameWarning,
     neutralise_csv_cell,
     report_file_stem,
     session_report,
@@ -123,10 +125,57 @@ def _table(page: str, table_id: str) -> pd.DataFrame:
 
 def test_files_are_named_and_placed(report, tmp_path):
     _, paths = report
-    stem = "ana-script-alert-1-script-loan-steering-7-20261103T123000Z"
+    tag = hashlib.sha256(LEARNER.encode("utf-8")).hexdigest()[:8]
+    stem = f"ana-script-alert-1-script-{tag}-loan-steering-7-20261103T123000Z"
     assert paths.html_path == tmp_path / "reports" / f"{stem}.html"
     assert paths.csv_path == tmp_path / "reports" / f"{stem}.csv"
-    assert report_file_stem("../../etc", "x", 1, NOW).startswith("etc-x-1-")  # no path traversal
+    assert report_file_stem("../../etc", "x", 1, NOW).startswith("etc-")  # no path traversal
+
+
+HOSTILE = ["..", ".", "...", "李雷", "王芳", "Ana", "ana", "/", "\\", "-", ".ana", "💥", "x" * 100,
+           "x" * 99 + "y", "e\u0301", "\u00e9", "Ana <b>", "Ana <i>", "a/b", "a-b"]  # fmt: skip
+
+
+def test_report_file_stem_is_unique_per_learner_and_safe():
+    """Issue 16, item 1: "..", ".", "李雷" and "王芳" once shared one report name."""
+    stems = {n: report_file_stem(n, "loan-steering", 7, NOW) for n in HOSTILE}
+    assert len(set(stems.values())) == len(HOSTILE)
+    for learner, stem in stems.items():
+        tag = hashlib.sha256(learner.encode("utf-8")).hexdigest()[:8]
+        assert re.fullmatch(rf"[a-z0-9][a-z0-9-]*-{tag}-loan-steering-7-20261103T123000Z", stem), stem
+        assert len(stem) <= 100 and not stem.startswith(".")
+    assert stems["Ana <b>"].startswith("ana-b-") and stems["李雷"].startswith("learner-")
+
+
+def test_a_same_time_report_never_overwrites_an_earlier_one(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    _fill(store)
+    out = tmp_path / "reports"
+    first = session_report(store, learner=LEARNER, session_id="s1", out_dir=out, now=NOW)
+    assert first.taken is None
+    first_html, first_csv = first.html_path.read_bytes(), first.csv_path.read_bytes()
+    with pytest.warns(ReportNameWarning, match="already exists") as warned:
+        second = session_report(store, learner=LEARNER, session_id="s2", out_dir=out, now=NOW)
+    assert first.html_path.name in str(warned[0].message) and second.html_path.name in str(warned[0].message)
+    assert second.html_path.name == first.html_path.name.replace(".html", "-2.html")
+    assert second.csv_path.name == first.csv_path.name.replace(".csv", "-2.csv")
+    assert second.taken == first.html_path
+    assert first.html_path.read_bytes() == first_html and first.csv_path.read_bytes() == first_csv  # kept
+    assert len(pd.read_csv(second.csv_path)) == 1  # session s2's one attempt
+    # a lone leftover CSV also claims the name: the pair stays together
+    (out / f"{first.html_path.stem}-3.csv").write_text("someone else's")
+    with pytest.warns(ReportNameWarning):
+        fourth = session_report(store, learner=LEARNER, session_id="s1", out_dir=out, now=NOW)
+    assert fourth.html_path.stem == fourth.csv_path.stem == first.html_path.stem + "-4"
+    # two learners once shared a name: now they never meet
+    for name in ("李雷", "王芳"):
+        store.record_attempt(
+            learner=name, case_id="loan-steering", variant_seed=7, drill="stream", item="decision-1",
+            choice="act", cost_usd=1.0, optimal_choice="act", optimal_cost_usd=1.0, time_taken_seconds=1.0,
+        )  # fmt: skip
+    a = session_report(store, learner="李雷", out_dir=out, now=NOW)
+    b = session_report(store, learner="王芳", out_dir=out, now=NOW)
+    assert a.html_path != b.html_path and a.taken is None and b.taken is None
 
 
 def test_html_is_inert_and_offline(report):
