@@ -61,8 +61,9 @@ def coach_app(lab):
 
 def test_the_variant_is_the_seeded_one(lab, coach_app):
     import nogo
+    from nogo.coach import session_filename
 
-    executed = lab.root / "build" / "coaching" / f"{LEARNER}-{CASE}-{SEED}.ipynb"
+    executed = lab.root / "build" / "coaching" / session_filename(LEARNER, CASE, SEED)
     params = json.loads(executed.read_text())["metadata"]["papermill"]["parameters"]
     assert params["seed"] == SEED and params["case_id"] == CASE and params["learner"] == LEARNER
     case = nogo.load_case(lab.root / "casebook" / f"{CASE}.yaml")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import html
 import json
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -60,10 +63,51 @@ def test_unknown_case_and_bad_settings_are_input_errors():
         coach.coaching_parameters(case, "a\nb", 1)
 
 
+def _tag(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
 def test_session_filename_is_safe():
     name = coach.session_filename("../../etc/passwd", "loan-steering", 3)
-    assert "/" not in name and name == "etc-passwd-loan-steering-3.ipynb"
-    assert coach.session_filename("", "x", 1) == "anyone-x-1.ipynb"
+    assert "/" not in name and name == f"etc-passwd-{_tag('../../etc/passwd')}-loan-steering-3.ipynb"
+    assert coach.session_filename("", "x", 1) == f"anyone-{_tag('')}-x-1.ipynb"
+
+
+HOSTILE_NAMES = [
+    "李雷", "王芳", "Ana", "ana", "ANA", " ana", "..", ".", "...", "/", "\\", "-", "ana/..", ".ana", "~",
+    "Ana María / PM", "Ana Maria PM", "e\u0301", "\u00e9", "\uff45", "💥", "🙂", "x" * 100, "x" * 99 + "y",
+    "nul\u200b", "nul", "CON", "a:b", "a*b?", "\u202eevil", "ῼ", "ß", "ss",
+]  # fmt: skip
+
+
+def test_session_filename_is_unique_per_learner_and_safe():
+    """Issue 16, item 1: 李雷 and 王芳 (and Ana and ana) once shared anyone-/ana- notebooks."""
+    saved = {n.strip() for n in HOSTILE_NAMES}  # coaching_parameters strips: attempts are saved so
+    names = {n: coach.session_filename(n, "loan-steering", 5) for n in HOSTILE_NAMES}
+    assert len({names[n] for n in HOSTILE_NAMES}) == len(saved)
+    assert names["李雷"] != names["王芳"] and names["Ana"] != names["ana"]
+    assert names[" ana"] == names["ana"]  # the same learner in the store
+    for learner, name in names.items():
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*-[0-9a-f]{8}-loan-steering-5\.ipynb", name), (learner, name)
+        assert len(name) <= 90 and "/" not in name and "\\" not in name and not name.startswith(".")
+        assert f"-{_tag(learner.strip())}-" in name
+    assert names["Ana María / PM"].startswith("ana-maria-pm-")  # readable
+    assert names["李雷"].startswith("learner-")
+
+
+def test_claim_session_path_never_reuses_an_earlier_notebook(tmp_path):
+    first = coach.claim_session_path(tmp_path / "coaching", "李雷", "loan-steering", 5)
+    assert first.path.name == coach.session_filename("李雷", "loan-steering", 5) and first.taken is None
+    first.path.write_text("first session")
+    again = coach.claim_session_path(tmp_path / "coaching", "李雷", "loan-steering", 5)
+    assert again.path != first.path and again.taken == first.path
+    assert again.path.name == first.path.name.replace("-5.ipynb", "-5-2.ipynb")
+    assert again.path.exists() and first.path.read_text() == "first session"  # claimed, nothing replaced
+    third = coach.claim_session_path(tmp_path / "coaching", "李雷", "loan-steering", 5)
+    assert third.path.name.endswith("-5-3.ipynb") and third.taken == first.path
+    assert "already holds an earlier session" in third.message and first.path.name in third.message
+    other = coach.claim_session_path(tmp_path / "coaching", "王芳", "loan-steering", 5)
+    assert other.taken is None and other.message == ""
 
 
 # --------------------------------------------------------------------------- drill inputs
@@ -159,7 +203,15 @@ def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys)
     assert reveal.optimum.feasible and (not naive.feasible or reveal.optimum.cost_usd <= naive.cost_usd)
 
 
-def test_report_button_writes_the_session_report(tmp_path):
+def test_report_button_writes_the_session_report(tmp_path, monkeypatch):
+    import datetime as dt
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 11, 3, 12, 30, tzinfo=dt.UTC)
+
+    monkeypatch.setattr("nogo.report.datetime", Frozen)  # every click in the same second
     store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
     button = coach.ReportButton(
         store, learner="ana", case_id="loan-steering", variant_seed=7, out_dir=tmp_path / "reports"
@@ -176,6 +228,11 @@ def test_report_button_writes_the_session_report(tmp_path):
     assert button.error is None and button.paths.html_path.exists()
     rows = button.paths.csv_path.read_text(encoding="utf-8").strip().splitlines()
     assert len(rows) == 2 and "decision-1" in rows[1]  # header and the one attempt
+    first = button.paths
+    with pytest.warns(UserWarning, match="already exists"):
+        button.write()  # the same second: a new name, the earlier report kept
+    assert button.paths.html_path != first.html_path and button.paths.taken == first.html_path
+    assert "already held an earlier report" in button.html.value
     with pytest.raises(InputError, match=r"store: expected a nogo\.ProgressStore"):
         coach.ReportButton(None, learner="ana", case_id="x", variant_seed=1, out_dir=tmp_path)
 
@@ -186,12 +243,84 @@ def test_voila_command_binds_loopback_by_default():
     assert cmd[:4] == ["py", "-m", "voila", "a.ipynb"]
     assert "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd and "--port=9000" in cmd
     assert "--strip_sources=True" in cmd
-    assert "--Voila.ip=0.0.0.0" in coach.voila_command("a.ipynb", ip="0.0.0.0")
+    assert "--Voila.ip=192.168.1.5" in coach.voila_command("a.ipynb", ip="192.168.1.5", token=TOKEN)
     assert "--no-browser" not in coach.voila_command("a.ipynb", open_browser=True)
     with pytest.raises(InputError, match="port: expected a port number from 1 to 65535, got 70000"):
         coach.voila_command("a.ipynb", port=70000)
     with pytest.raises(InputError, match="ip: expected an address"):
         coach.voila_command("a.ipynb", ip="1.2.3.4 --evil")
+
+
+TOKEN = "s3cret-token-for-tests-only"
+
+
+def _settings(cmd: list[str]) -> dict:
+    [arg] = [a for a in cmd if a.startswith("--Voila.tornado_settings=")]
+    return ast.literal_eval(arg.split("=", 1)[1])  # traitlets reads a Python literal
+
+
+def test_voila_command_allows_only_loopback_hosts_by_default():
+    """Issue 16, item 4: Voila ran with no Host check (DNS rebinding reached the kernel)."""
+    cmd = coach.voila_command("a.ipynb", port=9000, python="py")
+    settings = _settings(cmd)
+    assert settings["allow_remote_access"] is False  # jupyter_server's own Host check, on
+    assert settings["local_hostnames"] == ["localhost"]  # plus every loopback address, by that check
+    assert not any(a.startswith(("--Voila.token", "--Voila.identity_provider_class")) for a in cmd)
+    v6 = _settings(coach.voila_command("a.ipynb", ip="::1"))
+    assert v6["allow_remote_access"] is False and v6["local_hostnames"] == ["localhost"]
+
+
+def test_voila_command_refuses_beyond_loopback_without_a_token():
+    for ip in ("0.0.0.0", "192.168.1.5", "::", "box.lan"):
+        with pytest.raises(InputError, match=r"token: serving on .* needs a token.*--token"):
+            coach.voila_command("a.ipynb", ip=ip)
+        with pytest.raises(InputError, match="token: expected"):
+            coach.voila_command("a.ipynb", ip=ip, token="short")
+        with pytest.raises(InputError, match="token: expected"):
+            coach.voila_command("a.ipynb", ip=ip, token=TOKEN + " --evil")
+    for ip in ("0.0.0.0", "::"):  # every interface: no Host name to allow but loopback ones
+        with pytest.raises(InputError, match=r"ip: .* listens on every interface.*--ip 192\.168\.1\.5"):
+            coach.voila_command("a.ipynb", ip=ip, token=TOKEN)
+    named = coach.voila_command("a.ipynb", ip="box.lan", token=TOKEN)
+    assert f"--Voila.token={TOKEN}" in named
+    assert _settings(named) == {"allow_remote_access": False, "local_hostnames": ["localhost", "box.lan"]}
+    lan = coach.voila_command("a.ipynb", ip="192.168.1.5", token=TOKEN)
+    assert f"--Voila.token={TOKEN}" in lan
+    assert "--Voila.identity_provider_class=nogo.coach.HostAllowlistIdentityProvider" in lan
+    assert _settings(lan) == {
+        "allow_remote_access": True,  # jupyter_server would refuse any non-loopback address: ours checks
+        "nogo_allowed_hosts": ["localhost", "127.0.0.1", "::1", "192.168.1.5"],
+    }
+    # a token on loopback is fine too
+    assert f"--Voila.token={TOKEN}" in coach.voila_command("a.ipynb", token=TOKEN)
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [("127.0.0.1:8866", True), ("localhost:8866", True), ("LOCALHOST", True), ("[::1]:8866", True),
+     ("192.168.1.5:8866", True), ("192.168.1.5", True), ("evil.example", False), ("evil.example:8866", False),
+     ("127.0.0.1.evil.example", False), ("192.168.1.50:8866", False), ("", False), ("[::2]:1", False),
+     ("localhost.", False), ("10.0.0.1", False)],
+)  # fmt: skip
+def test_host_allowed(host, allowed):
+    hosts = ["localhost", "127.0.0.1", "::1", "192.168.1.5"]
+    assert coach.host_allowed(host, hosts) is allowed
+
+
+def test_host_allowlist_identity_provider_refuses_a_forged_host():
+    from tornado import web
+
+    class Request:
+        host = "evil.example:8866"
+
+    class Handler:
+        request = Request()
+        settings: ClassVar[dict] = {"nogo_allowed_hosts": ["localhost", "127.0.0.1", "::1", "192.168.1.5"]}
+
+    provider = coach.HostAllowlistIdentityProvider(token="")
+    with pytest.raises(web.HTTPError) as refused:
+        provider.get_user(Handler())
+    assert refused.value.status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -234,9 +363,10 @@ def test_serve_is_loopback_unless_the_ip_flag_says_otherwise(calls):
     assert (
         "--Voila.ip=127.0.0.1" in calls[-1] and "--port=9999" in calls[-1] and "WARNING" not in quiet.output
     )
-    loud = CliRunner().invoke(main, ["serve", nb, "--ip", "0.0.0.0", "--no-browser"])
-    assert loud.exit_code == 0 and "--Voila.ip=0.0.0.0" in calls[-1]
-    assert "WARNING" in loud.output and "run the notebook's code" in loud.output
+    before = len(calls)
+    refused = CliRunner().invoke(main, ["serve", nb, "--ip", "0.0.0.0", "--no-browser"])
+    assert refused.exit_code != 0 and len(calls) == before  # no token: nothing served (issue 16, item 4)
+    assert "needs a token" in refused.output and "--token" in refused.output
 
 
 def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path):
@@ -253,7 +383,8 @@ def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path)
     )
     assert result.exit_code == 0, result.output
     assert "--seed 4" in result.output
-    assert ran["notebook"].name == "coaching.ipynb" and ran["output"].name == "ana-loan-steering-4.ipynb"
+    assert ran["notebook"].name == "coaching.ipynb"
+    assert ran["output"].name == coach.session_filename("Ana", "loan-steering", 4)
     assert ran["parameters"] == {
         "learner": "Ana", "case_id": "loan-steering", "seed": 4, "minutes": 20, "drills": "launch"
     }  # fmt: skip

@@ -1,0 +1,151 @@
+"""Served apps answer only the Host names they know (issue 16, item 4): a real Voila, forged Host headers.
+
+A web page can rebind its own name (evil.example) to 127.0.0.1 and then talk to a local server as a
+same-origin page, with ``Host: evil.example``. Each test starts the real Voila command of
+:func:`nogo.coach.voila_command` on 127.0.0.1 (never anything else: the non-loopback address below only
+ever appears in a Host header) and sends raw HTTP requests, forged and real, to the page, the kernel API
+and the kernel websocket.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nogo.coach import voila_command
+from tests.browser.conftest import _free_port
+
+LAN_IP, TOKEN = "192.168.1.5", "host-check-token-0123456789"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _request(port: int, path: str, host: str, *, websocket: bool = False) -> tuple[int, str]:
+    """Send one GET to 127.0.0.1:port with the given Host header; the status code and the body read."""
+    head = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+    if websocket:
+        key = base64.b64encode(os.urandom(16)).decode()
+        head = head.replace("Connection: close\r\n", "Connection: Upgrade\r\n")
+        head += f"Upgrade: websocket\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        head += f"Origin: http://{host}\r\n"  # what a rebinding page sends: its own origin, same as Host
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall((head + "\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data or (not websocket and not data.endswith(b"</html>\n")):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if websocket and b"\r\n\r\n" in data:
+                break
+    status = int(data.split(b" ", 2)[1])
+    return status, data.decode("utf-8", "replace")
+
+
+def _serve(tmp: Path, cmd: list[str]):
+    nb = tmp / "app.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('served')")]), nb)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "cfg"), "IPYTHONDIR": str(tmp / "ipy"),
+           "JUPYTER_RUNTIME_DIR": str(tmp / "run"), "JUPYTER_PLATFORM_DIRS": "1"}  # fmt: skip
+    log = tmp / "voila.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+    return proc, log
+
+
+def _wait(proc, log: Path, port: int) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"voila did not serve; log:\n{log.read_text()}") from None
+            time.sleep(0.3)
+
+
+def _stop(proc) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def loopback_app(tmp_path_factory):
+    """The default: `nogo serve`'s command, on 127.0.0.1, no token."""
+    tmp, port = tmp_path_factory.mktemp("host-loopback"), _free_port()
+    proc, log = _serve(tmp, voila_command(tmp / "app.ipynb", port=port, python=sys.executable))
+    try:
+        _wait(proc, log, port)
+        yield port, log
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def lan_app(tmp_path_factory):
+    """`--ip 192.168.1.5 --token ...`'s command, but bound to 127.0.0.1: the LAN address is only a name."""
+    tmp, port = tmp_path_factory.mktemp("host-lan"), _free_port()
+    cmd = voila_command(tmp / "app.ipynb", port=port, ip=LAN_IP, token=TOKEN, python=sys.executable)
+    cmd = [f"--Voila.ip={'127.0.0.1'}" if a == f"--Voila.ip={LAN_IP}" else a for a in cmd]
+    assert "--Voila.ip=127.0.0.1" in cmd and not any(LAN_IP in a for a in cmd if a.startswith("--Voila.ip"))
+    proc, log = _serve(tmp, cmd)
+    try:
+        _wait(proc, log, port)
+        yield port, log
+    finally:
+        _stop(proc)
+
+
+def test_loopback_app_refuses_a_forged_host(loopback_app):
+    port, log = loopback_app
+    real, page = _request(port, "/", f"127.0.0.1:{port}")
+    assert real == 200, page[:500]
+    assert _request(port, "/", f"localhost:{port}")[0] == 200
+    assert _request(port, "/", f"[::1]:{port}")[0] == 200
+    for forged in (
+        "evil.example",
+        f"evil.example:{port}",
+        f"127.0.0.1.evil.example:{port}",
+        f"{LAN_IP}:{port}",
+    ):
+        assert _request(port, "/", forged)[0] == 403, forged
+    kernel = UUID.search(page).group(0)  # the real page's kernel: the one a rebinding page would want
+    channels = f"/api/kernels/{kernel}/channels?session_id=probe"
+    assert _request(port, channels, f"evil.example:{port}", websocket=True)[0] == 403
+    assert _request(port, f"/api/kernels/{kernel}", f"evil.example:{port}")[0] == 403
+    assert _request(port, channels, f"127.0.0.1:{port}", websocket=True)[0] == 101
+    assert "Blocking request with non-local 'Host'" in log.read_text()
+
+
+def test_lan_app_answers_its_own_address_with_the_token_only(lan_app):
+    port, log = lan_app
+    for host in (f"{LAN_IP}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"):
+        status, page = _request(port, f"/?token={TOKEN}", host)
+        assert status == 200, (host, page[:500])
+    assert _request(port, "/", f"{LAN_IP}:{port}")[0] in (302, 403)  # no token: the login page at most
+    assert "served" not in _request(port, "/", f"{LAN_IP}:{port}")[1]
+    for forged in ("evil.example", f"evil.example:{port}", f"192.168.1.50:{port}", f"0.0.0.0:{port}"):
+        assert _request(port, f"/?token={TOKEN}", forged)[0] == 403, forged
+        assert _request(port, f"/login?token={TOKEN}", forged)[0] == 403, forged
+    page = _request(port, f"/?token={TOKEN}", f"{LAN_IP}:{port}")[1]
+    kernel = UUID.search(page).group(0)
+    channels = f"/api/kernels/{kernel}/channels?session_id=probe&token={TOKEN}"
+    assert _request(port, channels, f"evil.example:{port}", websocket=True)[0] == 403
+    assert _request(port, channels.replace(TOKEN, "wrong-token-0123456789"), f"{LAN_IP}:{port}",
+                    websocket=True)[0] == 403  # fmt: skip
+    assert _request(port, channels, f"{LAN_IP}:{port}", websocket=True)[0] == 101
+    assert "not allowed" in log.read_text()
