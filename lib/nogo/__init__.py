@@ -303,6 +303,7 @@ from nogo.progress import (
 )
 from nogo.report import (
     CSV_FORMULA_PREFIXES,
+    ReportNameWarning,
     ReportPaths,
     neutralise_csv_cell,
     report_file_stem,
@@ -430,6 +431,7 @@ __all__ = [
     "Project",
     "PromotionGate",
     "PublishedFigure",
+    "ReportNameWarning",
     "ReportPaths",
     "Rollback",
     "RubricChecklist",

@@ -270,7 +270,7 @@ def progress(learner: str, store_path: Path | None) -> None:
     if not path.exists():
         raise click.ClickException(f"{path}: no progress store yet (answer a drill first)")
     try:
-        with ProgressStore(path) as store:
+        with ProgressStore(path, read_only=True) as store:  # reading never creates or writes
             history = store.history(learner)
             suggestions = store.suggest_next(learner)
     except NogoError as exc:
@@ -301,13 +301,16 @@ def lab(lab_args: tuple[str, ...]) -> None:
     raise SystemExit(subprocess.call([*cmd, *lab_args]))
 
 
-def _serve(notebook: Path, port: int | None, ip: str, open_browser: bool, root: Path | None = None) -> int:
+def _serve(
+    notebook: Path, port: int | None, ip: str, open_browser: bool, root: Path | None = None,
+    token: str | None = None,
+) -> int:  # fmt: skip
     """Run Voila on ``notebook``; a loud warning first when it is not bound to the loopback interface."""
     from nogo.coach import EXPOSURE_WARNING, is_loopback, voila_command
 
     try:
         notebook = Path(notebook).resolve()  # Voila runs in the notebook's folder
-        cmd = voila_command(notebook, port=port, ip=ip, open_browser=open_browser)
+        cmd = voila_command(notebook, port=port, ip=ip, open_browser=open_browser, token=token)
     except NogoError as exc:
         raise _fail(exc) from None
     if not is_loopback(ip):
@@ -315,7 +318,9 @@ def _serve(notebook: Path, port: int | None, ip: str, open_browser: bool, root: 
     env = dict(os.environ)
     if root is not None:
         env["NOGO_ROOT"] = str(root)
-    click.echo(f"serving {notebook} on http://{ip}:{port or 8866}/ (Ctrl-C stops it)")
+    host = f"[{ip}]" if ":" in ip else ip
+    query = f"?token={token}" if token else ""
+    click.echo(f"serving {notebook} on http://{host}:{port or 8866}/{query} (Ctrl-C stops it)")
     return subprocess.call(cmd, cwd=str(notebook.parent), env=env)
 
 
@@ -327,6 +332,12 @@ _IP = click.option(
     help="Interface to bind. Anything but loopback lets anyone who can reach it run the notebook's code.",
 )
 _NO_BROWSER = click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+_TOKEN = click.option(
+    "--token",
+    default=None,
+    envvar="NOGO_SERVE_TOKEN",
+    help="Secret learners add as ?token=... (16+ characters); required with an --ip beyond loopback.",
+)
 
 
 @main.command()
@@ -334,7 +345,8 @@ _NO_BROWSER = click.option("--no-browser", is_flag=True, help="Do not open a bro
 @_PORT
 @_IP
 @_NO_BROWSER
-def serve(notebook: Path, port: int | None, ip: str, no_browser: bool) -> None:
+@_TOKEN
+def serve(notebook: Path, port: int | None, ip: str, no_browser: bool, token: str | None) -> None:
     """Serve NOTEBOOK in app mode (Voila): widgets and prose, no code.
 
     Binds 127.0.0.1 (this machine only) unless --ip names another interface.
@@ -343,7 +355,7 @@ def serve(notebook: Path, port: int | None, ip: str, no_browser: bool) -> None:
         root = _project().root
     except click.ClickException:
         root = None
-    raise SystemExit(_serve(notebook, port, ip, not no_browser, root))
+    raise SystemExit(_serve(notebook, port, ip, not no_browser, root, token))
 
 
 @main.command()
@@ -355,9 +367,10 @@ def serve(notebook: Path, port: int | None, ip: str, no_browser: bool) -> None:
 @_PORT
 @_IP
 @_NO_BROWSER
+@_TOKEN
 def coach(
     case_id: str, learner: str, seed: int | None, minutes: int, drills: str, port: int | None, ip: str,
-    no_browser: bool,
+    no_browser: bool, token: str | None,
 ) -> None:  # fmt: skip
     """Run a coaching session: execute a fresh variant of CASE_ID and serve it in app mode (Voila).
 
@@ -367,7 +380,7 @@ def coach(
     """
     import secrets
 
-    from nogo.coach import coaching_parameters, session_filename
+    from nogo.coach import check_exposure, claim_session_path, coaching_parameters
     from nogo.notebooks import execute
 
     project = _project()
@@ -378,18 +391,22 @@ def coach(
     try:
         params = coaching_parameters(case_id, learner, seed, minutes, drills, project=project)
         values = project.case(case_id).variant(seed)
+        check_exposure(ip, token)  # before the notebook runs: no token beyond loopback, no session
     except NogoError as exc:
         raise _fail(exc) from None
     click.echo(
         f"{case_id} variant --seed {seed} (replay with it): "
         + ", ".join(f"{k}={v}" for k, v in values.items())
     )
-    out = project.root / "build" / "coaching" / session_filename(learner, params["case_id"], seed)
+    claimed = claim_session_path(project.root / "build" / "coaching", learner, params["case_id"], seed)
+    if claimed.message:
+        click.secho(claimed.message, fg="yellow", err=True)
+    out = claimed.path
     result = execute(project.notebooks / "coaching.ipynb", out, params, cwd=project.notebooks)
     _report([result])
     if not result.ok:
         raise SystemExit(1)
-    raise SystemExit(_serve(out, port, ip, not no_browser, project.root))
+    raise SystemExit(_serve(out, port, ip, not no_browser, project.root, token))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -389,6 +389,7 @@ def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path)
         "learner": "Ana", "case_id": "loan-steering", "seed": 4, "minutes": 20, "drills": "launch"
     }  # fmt: skip
     assert str(ran["output"]) in calls[-1] and "--Voila.ip=127.0.0.1" in calls[-1]
+    ran["output"].unlink()  # the claimed (empty) notebook: the next run gets the plain name again
     bad = CliRunner().invoke(main, ["coach", "loan-steering", "--learner", "Ana", "--drills", "quiz"])
     assert bad.exit_code != 0 and "unknown drill(s) quiz" in bad.output
     unknown = CliRunner().invoke(main, ["coach", "nope", "--learner", "Ana", "--seed", "1"])
@@ -411,3 +412,38 @@ def test_coach_widgets_are_safe_from_maths_typesetting(inputs, tmp_path, capsys)
     )  # fmt: skip
     button.button.click()
     assert button.error and button.html.value.startswith(safe)
+
+
+def test_serve_beyond_loopback_needs_a_token(calls):
+    nb = str(ROOT / "notebooks" / "coaching.ipynb")
+    token = "a-token-of-16-chars-or-more"
+    ok = CliRunner().invoke(main, ["serve", nb, "--ip", "192.168.1.5", "--token", token, "--no-browser"])
+    assert ok.exit_code == 0, ok.output
+    assert "--Voila.ip=192.168.1.5" in calls[-1] and f"--Voila.token={token}" in calls[-1]
+    assert "WARNING" in ok.output and f"?token={token}" in ok.output
+    before = len(calls)
+    short = CliRunner().invoke(main, ["serve", nb, "--ip", "192.168.1.5", "--token", "short", "--no-browser"])
+    assert short.exit_code != 0 and "token: expected" in short.output and len(calls) == before
+
+
+def test_coach_refuses_beyond_loopback_before_running_and_never_reuses_a_notebook(calls, monkeypatch):
+    ran = []
+
+    def fake_execute(notebook, output, parameters, **kw):
+        ran.append(Path(output))
+        return nogo.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
+
+    monkeypatch.setattr("nogo.notebooks.execute", fake_execute)
+    args = ["coach", "loan-steering", "--learner", "李雷", "--seed", "5", "--drills", "launch", "--no-browser"]  # fmt: skip
+    refused = CliRunner().invoke(main, [*args, "--ip", "192.168.1.5"])
+    assert refused.exit_code != 0 and "needs a token" in refused.output and not ran
+    try:
+        first = CliRunner().invoke(main, args)
+        other = CliRunner().invoke(main, [*args[:3], "王芳", *args[4:]])
+        again = CliRunner().invoke(main, args)
+        assert first.exit_code == other.exit_code == again.exit_code == 0, again.output
+        assert len(set(ran)) == 3  # 李雷, 王芳, 李雷 again: three notebooks, none reused
+        assert "already holds an earlier session" in again.output and ran[0].name in again.output
+    finally:
+        for path in ran:
+            path.unlink(missing_ok=True)
