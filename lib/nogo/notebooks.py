@@ -68,8 +68,13 @@ class Project:
         return self.root / "data"
 
     def case_files(self) -> list[Path]:
-        """Case files, skipping templates (names starting with ``_``)."""
-        return sorted(p for p in self.casebook.glob("*.yaml") if not p.name.startswith("_"))
+        """Case files, skipping templates (names starting with ``_``).
+
+        Every ``*.yml`` file is listed too (templates included), so loading it reports that case files
+        end in ``.yaml`` instead of the file being silently ignored.
+        """
+        yaml_files = [p for p in self.casebook.glob("*.yaml") if not p.name.startswith("_")]
+        return sorted([*yaml_files, *self.casebook.glob("*.yml")])
 
     def cases(self) -> list[CaseFile]:
         """Every case file, validated."""

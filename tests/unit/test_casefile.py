@@ -69,10 +69,10 @@ def test_not_yaml_and_unsafe_yaml_are_refused_with_lines(tmp_path):
     # Safe loading: a python tag is an error, nothing is constructed or run.
     marker = tmp_path / "ran"
     unsafe = f"id: !!python/object/apply:os.system ['touch {marker}']\n"
-    with pytest.raises(CaseFileError, match=r"template.yaml:1: not valid YAML: could not determine a constructor"):
+    with pytest.raises(CaseFileError, match=r"template.yaml:1: id: tag !!python/object/apply:os.system is not allowed"):
         load_case(_write(tmp_path, unsafe))
     assert not marker.exists()
-    with pytest.raises(CaseFileError, match=r"template.yaml:1: expected a mapping of fields, got list"):
+    with pytest.raises(CaseFileError, match=r"template.yaml:1: expected a mapping of fields, got a list"):
         load_case(_write(tmp_path, "- a\n- b\n"))
     with pytest.raises(CaseFileError, match=r"missing.yaml: no such file"):
         load_case(tmp_path / "missing.yaml")
@@ -126,3 +126,109 @@ def test_error_names_survive_pickling(tmp_path):
     again = pickle.loads(pickle.dumps(err))
     assert str(again) == str(err) == "casebook/x.yaml:12: sources[0].date: bad date"
     assert re.search(r":12:", str(again))
+
+
+# -- issue 16: bounded, parse-once loading; plain data only ---------------------------------------
+
+
+def test_a_file_is_parsed_once(tmp_path, monkeypatch):
+    """One pass over the YAML events builds both the data and the line map (it used to be three)."""
+    import yaml
+
+    from nogo import casefile
+
+    calls = []
+
+    class Counting(casefile._Loader):
+        def get_event(self):
+            calls.append(1)
+            return super().get_event()
+
+    monkeypatch.setattr(casefile, "_Loader", Counting)
+    load_case(_write(tmp_path, TEMPLATE))
+    assert len(calls) == sum(1 for _ in yaml.parse(TEMPLATE, Loader=yaml.SafeLoader))
+
+
+def test_the_line_map_follows_no_alias_and_no_recursion(tmp_path):
+    """The map of lines is built from the events: an alias bomb is refused at its first anchor, and
+    nesting deeper than the schema needs is refused without recursion."""
+    bomb = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"a{k}: &a{k} [{','.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 12)]  # 9**12 leaves
+    text = TEMPLATE + "\n".join(bomb) + "\n"
+    with pytest.raises(CaseFileError, match=r"template.yaml:\d+: a0: anchors \(&name\) and aliases"):
+        load_case(_write(tmp_path, text))
+    deep = TEMPLATE.replace("domain: example domain", "domain: " + "{a: " * 900 + "1" + "}" * 900)
+    with pytest.raises(CaseFileError, match=r"template.yaml:8: domain(\.a)+: nested deeper than 32 levels"):
+        load_case(_write(tmp_path, deep))
+
+
+def test_file_size_is_capped_before_reading(tmp_path):
+    path = _write(tmp_path, TEMPLATE)
+    assert nogo.casefile.MAX_CASE_FILE_BYTES == 1 << 20
+    with pytest.raises(CaseFileError, match=r"template.yaml: too large: 5,\d{3} bytes; .* at most 1,000 bytes$"):
+        load_case(path, max_bytes=1000)
+    assert load_case(path, max_bytes=len(TEMPLATE.encode())).id == "template"
+
+
+def test_folders_and_special_files_are_refused_not_read(tmp_path):
+    import os
+
+    (tmp_path / "ghost.yaml").mkdir()
+    with pytest.raises(CaseFileError, match=r"ghost.yaml: expected a case file, found a folder"):
+        load_case(tmp_path / "ghost.yaml")
+    os.mkfifo(tmp_path / "pipe.yaml")  # reading it would block for ever
+    with pytest.raises(CaseFileError, match=r"pipe.yaml: expected a regular file"):
+        load_case(tmp_path / "pipe.yaml")
+
+
+def test_a_yml_file_is_reported_not_skipped(tmp_path):
+    from nogo.notebooks import Project
+
+    book = tmp_path / "casebook"
+    book.mkdir()
+    (book / "template.yml").write_text(TEMPLATE, encoding="utf-8")
+    with pytest.raises(CaseFileError, match=r"template.yml: case files end in .yaml: rename it template.yaml"):
+        nogo.load_casebook(book)
+    (tmp_path / "notebooks").mkdir()
+    assert [p.name for p in Project(tmp_path).case_files()] == ["template.yml"]  # so `nogo check` lists it
+
+
+def test_plain_data_that_is_fine_still_loads(tmp_path):
+    """A byte-order mark at the start, an unquoted date (kept as the text written), a comment-only line."""
+    text = "\ufeff" + TEMPLATE.replace('date: "2024-02-14"', "date: 2024-02-14")
+    case = load_case(_write(tmp_path, text))
+    assert case.sources[0].date == "2024-02-14"
+    assert case.parameters["cost_false_action_usd"].default == 90.0
+
+
+@pytest.mark.parametrize(
+    ("date", "ok"),
+    [("2024", True), ("2024-02", True), ("2024-02-29", True), ("2023-02-29", False), ("2017-13-45", False),
+     ("0000-00-00", False), ("2999", False), ("1978-01", True)],
+)
+def test_source_dates_are_real_and_not_in_the_future(tmp_path, date, ok):
+    path = _write(tmp_path, TEMPLATE.replace('"2024-02-14"', f'"{date}"'))
+    if ok:
+        assert load_case(path).sources[0].date == date
+    else:
+        with pytest.raises(CaseFileError, match=r":26: sources\[0\]\.date: (not a real date|a date after today)"):
+            load_case(path)
+
+
+def test_today_is_not_the_future(tmp_path):
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    assert load_case(_write(tmp_path, TEMPLATE.replace('"2024-02-14"', f'"{today}"'))).sources[0].date == today
+
+
+def test_many_sources_load_and_a_repeated_id_is_named(tmp_path):
+    """Repeated ids are counted once (they compared every id with every other: quadratic)."""
+    extra = "".join(
+        f"  - {{id: S{k}, publisher: P, title: T, date: '2020', url: 'https://example.org/{k}'}}\n"
+        for k in range(2, 3000)
+    )
+    text = TEMPLATE.replace("\npublished_figures:", extra + "\npublished_figures:", 1)
+    assert len(load_case(_write(tmp_path, text)).sources) == 2999
+    with pytest.raises(CaseFileError, match=r"sources: repeated source id\(s\) S2$"):
+        load_case(_write(tmp_path, text.replace("id: S2999,", "id: S2,")))
