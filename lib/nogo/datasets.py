@@ -3,7 +3,8 @@
 A case file's ``data`` entries name a generator in ``nogo`` and its parameters. :func:`write_snapshots`
 calls each generator at the case's default parameters and writes ``data/<case-id>/<name>.csv`` plus
 ``manifest.json`` (generator, parameters, seed, rows, sha256 per file). :func:`check_snapshots`
-regenerates every file in memory and compares hashes, naming any file that differs. A notebook calls
+regenerates every file in memory and compares hashes, naming any file that differs; it lists every
+problem (a generator that fails, an unreadable manifest or file) and never raises for one. A notebook calls
 :func:`load_dataset`: the snapshot at the defaults, or a fresh generation for a variant.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from nogo.casefile import CaseFile, Dataset
-from nogo.errors import InputError
+from nogo.errors import InputError, NogoError
 
 __all__ = ["check_snapshots", "generate", "load_dataset", "resolve_parameters", "write_snapshots"]
 
@@ -49,7 +50,15 @@ def generate(case: CaseFile, name: str, values: dict[str, Any] | None = None) ->
     """Generate dataset ``name`` of ``case`` for the parameter set ``values`` (defaults when None)."""
     dataset = _dataset(case, name)
     params = resolve_parameters(dataset, case.check_parameters(values or {}))
-    frame = _generator(dataset)(**params)
+    generator = _generator(dataset)
+    try:
+        frame = generator(**params)
+    except NogoError:
+        raise
+    except Exception as exc:  # a generator's own failure on these parameters, named with them
+        raise InputError(
+            f"data {name!r}: generator {dataset.generator} failed with {params}: {type(exc).__name__}: {exc}"
+        ) from exc
     if not isinstance(frame, pd.DataFrame):
         raise InputError(
             f"data {name!r}: generator {dataset.generator} returned {type(frame).__name__}, "
@@ -112,6 +121,10 @@ def check_snapshots(case: CaseFile, root: str | Path = "data") -> list[str]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         recorded = {e["name"]: e for e in manifest["files"]}
+        if not all(isinstance(e, dict) for e in recorded.values()):
+            raise TypeError("every entry must be a mapping")
+    except OSError as exc:
+        return [f"{path}: cannot be read ({exc.strerror or exc})"]
     except (ValueError, KeyError, TypeError) as exc:
         return [f"{path}: not a valid manifest ({exc})"]
     problems = []
@@ -120,12 +133,22 @@ def check_snapshots(case: CaseFile, root: str | Path = "data") -> list[str]:
         if dataset.name not in recorded:
             problems.append(f"{path}: no entry for dataset {dataset.name!r}")
             continue
-        entry, _ = _entry(case, dataset)
+        try:
+            entry, _ = _entry(case, dataset)
+        except Exception as exc:  # list it with the rest; one bad generator must not stop the check
+            detail = str(exc) if isinstance(exc, NogoError) else f"{type(exc).__name__}: {exc}"
+            problems.append(f"{file}: cannot be regenerated at the case file's defaults ({detail})")
+            continue
         if entry["sha256"] != recorded[dataset.name].get("sha256"):
             problems.append(f"{file}: the generator no longer reproduces the manifest's sha256")
-        if not file.exists():
+        try:
+            on_disk = file.read_bytes() if file.exists() else None
+        except OSError as exc:
+            problems.append(f"{file}: cannot be read ({exc.strerror or exc})")
+            continue
+        if on_disk is None:
             problems.append(f"{file}: missing")
-        elif hashlib.sha256(file.read_bytes()).hexdigest() != recorded[dataset.name].get("sha256"):
+        elif hashlib.sha256(on_disk).hexdigest() != recorded[dataset.name].get("sha256"):
             problems.append(f"{file}: contents differ from the manifest's sha256")
     for extra in sorted(set(recorded) - {d.name for d in case.data}):
         problems.append(f"{path}: entry {extra!r} is not a dataset of the case file")
