@@ -183,7 +183,8 @@ def problems(project: Project) -> list[str]:
             load_case(template)
         except NogoError as exc:
             found.append(str(exc))
-    ids = {c.id for c in cases} | {p.stem for p in project.case_files()}
+    real_files = [p for p in project.case_files() if p.suffix == ".yaml" and p.is_file()]
+    ids = {c.id for c in cases} | {p.stem for p in real_files}
     notebooks = {p.stem: p for p in project.notebooks.glob("*.ipynb") if not p.name.startswith("_")}
     for case_id in sorted(ids):
         if case_id not in notebooks:

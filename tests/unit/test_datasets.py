@@ -114,3 +114,5 @@ def test_nogo_check_lists_every_bad_case_and_dataset(tmp_path, monkeypatch):
     assert "other.yml: case files end in .yaml: rename it other.yaml" in result.output
     assert "decisions.csv: cannot be regenerated at the case file's defaults" in result.output
     assert "Traceback" not in result.output
+    # A folder or a .yml file is one problem, not also a case whose notebook is missing.
+    assert "ghost.ipynb" not in result.output and "other.ipynb" not in result.output
