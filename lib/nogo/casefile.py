@@ -473,9 +473,14 @@ class CaseFile(_Strict):
             if isinstance(default, bool):
                 ok = isinstance(value, bool)
             elif isinstance(default, int | float):
-                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
                 if ok and isinstance(default, int) and float(value) != int(value):
                     ok = False
+                if ok and name == "seed" and not 0 <= value <= 2**32 - 1:
+                    raise InputError(
+                        f"{self.id}: parameter seed: expected a whole number from 0 to 2**32 - 1, "
+                        f"got {value!r}"
+                    )
             else:
                 ok = isinstance(value, str)
             if not ok:

@@ -6,6 +6,7 @@ Every command takes ``--help``. It works from the project folder (or below it), 
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import click
 import yaml
 
 from nogo.errors import InputError, NogoError
-from nogo.notebooks import NotebookResult, Project, run_many
+from nogo.notebooks import NotebookResult, Project, inside, run_many, writable_folder
 
 __all__ = ["main"]
 
@@ -73,8 +74,36 @@ def check() -> None:
     click.echo("casebook ok")
 
 
+SEED = click.IntRange(0, 2**32 - 1)  # what numpy's seeding and the case files accept
+JOBS = click.IntRange(1, 64)
+PORT = click.IntRange(1, 65535)
+
+
 def _parse_parameters(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    return {name: yaml.safe_load(value) for name, value in pairs}
+    """``-p NAME VALUE`` pairs, each VALUE read as plain YAML (no tags), finite numbers only."""
+    out: dict[str, Any] = {}
+    for name, text in pairs:
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or "not valid YAML"
+            raise click.BadParameter(f"{name} {text!r}: {problem}", param_hint="-p") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise click.BadParameter(f"{name} {text!r}: expected a finite number", param_hint="-p")
+        if not isinstance(value, str | int | float | bool):
+            raise click.BadParameter(
+                f"{name} {text!r}: expected a number, true/false or text, got {type(value).__name__}",
+                param_hint="-p",
+            )
+        out[name] = value
+    return out
+
+
+def _out_folder(out: Path | None, default: Path, option: str = "--out") -> Path:
+    try:
+        return writable_folder(out or default, option)
+    except NogoError as exc:
+        raise _fail(exc) from None
 
 
 def _check_notebook_parameters(project: Project, name: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +153,7 @@ def _execute(project: Project, names: list[str], params: dict[str, dict], out: P
     metavar="NAME VALUE",
     help="Set a parameter (VALUE is read as YAML: 5000, 0.3, true, text). Repeatable.",
 )
-@click.option("--jobs", "-j", default=1, show_default=True, help="Notebooks to run at once.")
+@click.option("--jobs", "-j", type=JOBS, default=1, show_default=True, help="Notebooks to run at once.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -142,21 +171,19 @@ def run(names: tuple[str, ...], pairs: tuple[tuple[str, str], ...], jobs: int, o
     values = _parse_parameters(pairs)
     try:
         for n in names:
-            if not (project.notebooks / f"{n}.ipynb").exists():
-                raise InputError(
-                    f"{n}: no notebook notebooks/{n}.ipynb; known: {', '.join(project.notebook_names())}"
-                )
+            project.notebook(n)  # a notebook name, never a path
         params = {n: _check_notebook_parameters(project, n, values) for n in names}
     except NogoError as exc:
         raise _fail(exc) from None
     params = {n: {k: v for k, v in values.items()} for n in params}  # pass only what the user set
-    if not _execute(project, names, params, out or project.root / "build" / "run", jobs):
+    folder = _out_folder(out, project.root / "build" / "run")
+    if not _execute(project, names, params, folder, jobs):
         raise SystemExit(1)
 
 
 @main.command()
 @click.argument("case_id")
-@click.option("--seed", type=int, required=True, help="The variant's seed: the same seed, the same variant.")
+@click.option("--seed", type=SEED, required=True, help="The variant's seed: the same seed, the same variant.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -168,16 +195,18 @@ def variant(case_id: str, seed: int, out: Path | None) -> None:
     project = _project()
     try:
         values = project.case(case_id).variant(seed)
+        notebook = project.notebook(case_id)
+    except NogoError as exc:
+        raise _fail(exc) from None
+    folder = _out_folder(out, project.root / "build" / "variants")
+    try:
+        target = inside(folder, folder / f"{case_id}-seed{seed}.ipynb")
     except NogoError as exc:
         raise _fail(exc) from None
     click.echo(f"{case_id} variant {seed}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
-    folder = out or project.root / "build" / "variants"
-    work_name = f"{case_id}-seed{seed}"
     from nogo.notebooks import execute
 
-    result = execute(
-        project.notebooks / f"{case_id}.ipynb", folder / f"{work_name}.ipynb", values, cwd=project.notebooks
-    )
+    result = execute(notebook, target, values, cwd=project.notebooks)
     _report([result])
     if not result.ok:
         raise SystemExit(1)
@@ -190,13 +219,13 @@ def variant(case_id: str, seed: int, out: Path | None) -> None:
     default=None,
     help="Folder for the static casebook [default: build/site].",
 )
-@click.option("--jobs", "-j", default=2, show_default=True, help="Notebooks to run at once.")
+@click.option("--jobs", "-j", type=JOBS, default=2, show_default=True, help="Notebooks to run at once.")
 def build(out: Path | None, jobs: int) -> None:
     """Execute every notebook and write a static HTML casebook (open index.html; no server, no network)."""
     from nogo.site import build_site
 
     project = _project()
-    folder = out or project.root / "build" / "site"
+    folder = _out_folder(out, project.root / "build" / "site")
     with tempfile.TemporaryDirectory() as tmp:
         if not _execute(project, project.notebook_names(), {}, Path(tmp), jobs):
             raise SystemExit(1)
@@ -206,11 +235,16 @@ def build(out: Path | None, jobs: int) -> None:
 
 @main.command()
 @click.argument("names", nargs=-1)
-@click.option("--jobs", "-j", default=2, show_default=True, help="Notebooks to run at once.")
+@click.option("--jobs", "-j", type=JOBS, default=2, show_default=True, help="Notebooks to run at once.")
 def refresh(names: tuple[str, ...], jobs: int) -> None:
     """Re-execute notebooks in place at their defaults, so committed outputs are regenerated the same way."""
     project = _project()
     names = list(names) or project.notebook_names()
+    try:
+        for n in names:
+            project.notebook(n)  # a notebook name, never a path
+    except NogoError as exc:
+        raise _fail(exc) from None
     with tempfile.TemporaryDirectory() as tmp:
         ok = _execute(project, names, {}, Path(tmp), jobs)
         if not ok:
@@ -324,7 +358,7 @@ def _serve(
     return subprocess.call(cmd, cwd=str(notebook.parent), env=env)
 
 
-_PORT = click.option("--port", type=int, default=None, help="Port to serve on [default: Voila's, 8866].")
+_PORT = click.option("--port", type=PORT, default=None, help="Port to serve on [default: Voila's, 8866].")
 _IP = click.option(
     "--ip",
     default="127.0.0.1",
@@ -361,8 +395,10 @@ def serve(notebook: Path, port: int | None, ip: str, no_browser: bool, token: st
 @main.command()
 @click.argument("case_id")
 @click.option("--learner", required=True, help="Who is practising (attempts are saved under this name).")
-@click.option("--seed", type=int, default=None, help="The variant's seed [default: a fresh one, printed].")
-@click.option("--minutes", type=int, default=20, show_default=True, help="The session's time limit.")
+@click.option("--seed", type=SEED, default=None, help="The variant's seed [default: a fresh one, printed].")
+@click.option(
+    "--minutes", type=click.IntRange(1, 600), default=20, show_default=True, help="The session's time limit."
+)
 @click.option("--drills", default="stream,policy,launch", show_default=True, help="Which drills to run.")
 @_PORT
 @_IP

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -81,7 +82,8 @@ class Project:
         return [load_case(p) for p in self.case_files()]
 
     def case(self, case_id: str) -> CaseFile:
-        """One case by id."""
+        """One case by id (a kebab-case slug, never a path)."""
+        check_name(case_id, "case id", known=[p.stem for p in self.case_files()])
         path = self.casebook / f"{case_id}.yaml"
         if not path.exists() and (self.casebook / f"_{case_id}.yaml").exists():
             path = self.casebook / f"_{case_id}.yaml"  # a template, e.g. _template.yaml
@@ -90,9 +92,67 @@ class Project:
             raise InputError(f"{case_id}: no case file {path}; known cases: {known}")
         return load_case(path)
 
+    def notebook(self, name: str) -> Path:
+        """The notebook ``notebooks/<name>.ipynb``; ``name`` is a notebook name, never a path."""
+        known = self.notebook_names()
+        check_name(name, "notebook name", known=known)
+        path = self.notebooks / f"{name}.ipynb"
+        if not path.is_file():
+            names = ", ".join(known) or "none"
+            raise InputError(f"{name}: no notebook notebooks/{name}.ipynb; known: {names}")
+        return path
+
     def notebook_names(self) -> list[str]:
         """Notebooks to run: every case's and the extra ones, skipping templates."""
         return sorted(p.stem for p in self.notebooks.glob("*.ipynb") if not p.name.startswith("_"))
+
+
+_NAME = re.compile(r"_?[a-z0-9]+(?:-[a-z0-9]+)*")
+_NAME_MAX = 80
+
+
+def check_name(name: object, what: str, *, known: Iterable[str] = ()) -> str:
+    """Refuse anything but a kebab-case slug (``loan-steering``, ``_template``): no path, no traversal.
+
+    Examples
+    --------
+    >>> check_name("loan-steering", "case id")
+    'loan-steering'
+    >>> check_name("../casebook/loan-steering", "case id")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nogo.errors.InputError: '../casebook/loan-steering': not a case id: expected a kebab-case name ...
+    """
+    if not isinstance(name, str) or len(name) > _NAME_MAX or not _NAME.fullmatch(name):
+        long = isinstance(name, str) and len(name) > _NAME_MAX
+        shown = repr(name[:_NAME_MAX] + "...") if long else repr(name)
+        names = ", ".join(sorted(known))
+        raise InputError(
+            f"{shown}: not a {what}: expected a kebab-case name such as loan-steering (lower-case letters, "
+            "digits and hyphens), not a path" + (f"; known: {names}" if names else "")
+        )
+    return name
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """``path`` resolved, refused unless it stays inside ``folder`` (resolved)."""
+    resolved, root = Path(path).resolve(), Path(folder).resolve()
+    if not resolved.is_relative_to(root):
+        raise InputError(f"{path}: refused, it would be written outside {root}")
+    return resolved
+
+
+def writable_folder(folder: Path, option: str) -> Path:
+    """Create ``folder`` if needed and prove it can be written, before any work starts."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".nogo-write-probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"{option} {folder}: cannot write there ({exc.strerror or exc})") from None
+    return folder
 
 
 def parameters_cell(path: str | Path) -> nbformat.NotebookNode | None:
