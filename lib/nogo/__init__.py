@@ -31,46 +31,29 @@ error_budget
 """
 
 from nogo import charts
-from nogo.amortisation import (
-    amortisation_schedule,
-    forbearance,
-    forbearance_schedule,
-    income_driven,
-    monthly_payment_usd,
-    remaining_balance_usd,
-    term_extension,
-    total_interest_usd,
+from nogo.app.coach import (
+    Countdown,
+    case_drill_inputs,
+    coaching_parameters,
 )
-from nogo.autonomy import (
-    AUTONOMY_LEVELS,
-    LEVEL_DESCRIPTIONS,
-    QUADRANT_LEVELS,
-    VERDICTS,
-    AllowedActions,
-    AutonomySurface,
-    Never,
-    Rule,
-    SegmentRule,
-    TopShare,
-    ValueCap,
-    When,
-    check_promotion_gate,
-    decisions_needed,
-    impact_grid,
-    place_in_grid,
+from nogo.app.report import (
+    CSV_FORMULA_PREFIXES,
+    ReportNameWarning,
+    ReportPaths,
+    neutralise_csv_cell,
+    report_file_stem,
+    session_report,
+    session_summary,
 )
-from nogo.bootstrap import (
-    BootstrapResult,
-    bootstrap_policy,
+from nogo.casebook.catalogue import (
+    case_index,
+    case_table,
 )
-from nogo.calibration import (
-    Calibrator,
-    calibrate_out_of_fold,
-    expected_calibration_error,
-    fit_calibrator,
-    reliability_table,
+from nogo.casebook.datasets import (
+    check_snapshots,
+    write_snapshots,
 )
-from nogo.casefile import (
+from nogo.cases.casefile import (
     LAUNCH_CALLS,
     MODELS,
     RUBRIC_DIMENSIONS,
@@ -83,96 +66,49 @@ from nogo.casefile import (
     load_case,
     load_casebook,
 )
-from nogo.catalogue import (
-    case_index,
-    case_table,
-)
-from nogo.coach import (
-    Countdown,
-    case_drill_inputs,
-    coaching_parameters,
-)
-from nogo.contract import (
-    MAX_METRICS,
-    MAX_PAGE_CHARS,
-    METRIC_GROUPS,
-    AgentImpactContract,
-    ContractError,
-    Escalation,
-    Metric,
-    PromotionGate,
-    Rollback,
-)
-from nogo.costs import (
-    ACTIONS,
-    CATEGORIES,
-    LEVELS,
-    OUTCOMES,
-    CostComponent,
-    CostModel,
-    DecisionCosts,
-)
-from nogo.datasets import (
-    check_snapshots,
+from nogo.cases.data import (
     load_dataset,
-    write_snapshots,
 )
-from nogo.display import (
-    notebook_setup,
-    register_math_safe_tables,
+from nogo.cases.loan_steering import (
+    BOOK_DEFAULTS,
+    DEFAULT_MARKUP_BPS,
+    ILLUSTRATIVE_SAVING_USD_PER_YEAR,
+    LOAN_POLICIES,
+    NO_HIDDEN_COST_RULE,
+    borrower_book,
+    choose_offers,
+    consent_probability,
+    disclose,
+    harm_by,
+    loan_autonomy_surface,
+    loan_offers,
+    policy_summary,
+    rate_gap_by_group,
+    repeat_forbearance_chart,
+    repeat_forbearance_rate,
+    simulate_hardship_calls,
+    steering_book,
+    total_cost_chart,
 )
-from nogo.drift import (
-    degradation,
-    self_training_loop,
+from nogo.cases.pricing_feedback_loop import (
+    GUARDRAIL_POLICIES,
+    PRICING_ACTIONS,
+    ValueCapResult,
+    action_grid,
+    best_value_cap,
+    fly_guardrails,
+    loop_projection,
+    price_path_chart,
+    pricing_catalogue,
+    review_costs,
+    tail_share,
+    value_cap_chart,
+    value_cap_curve,
 )
-from nogo.dynamics import (
-    OfferMarket,
-    binding_offers,
-    fan,
-    inventory_projection,
-    offer_summary,
-    offer_sweep,
-    projection_table,
-    repricing_loop,
+from nogo.cases.project import (
+    Project,
 )
-from nogo.economics import (
-    BreakEven,
-    ModelPrice,
-    break_even_automation_share,
-    cost_per_decision_usd,
-    human_cost_per_decision_usd,
-    unit_economics,
-)
-from nogo.errors import (
-    InputError,
-    NogoError,
-)
-from nogo.escalation import (
-    FATIGUE_DEFAULTS,
-    catch_rate,
-    delay_cost_usd,
-    erlang_c,
-    fatigued_miss_rate,
-    late_share,
-    queue_metrics,
-    reviewers_needed,
-    share_too_late,
-    staffing_costs,
-)
-from nogo.fairness import (
-    FourFifthsCheck,
-    adverse_impact_ratio,
-    equal_opportunity_gap,
-    four_fifths,
-    impact_ratios,
-    selection_rates,
-    threshold_by_group,
-)
-from nogo.formatting import (
-    math_safe_html,
-    math_safe_text,
-)
-from nogo.hiring import (
+from nogo.cases.resume_proxy_bias import (
     EXPLICIT_TERMS,
     KIND_COLOURS,
     KNOWN_PROXIES,
@@ -194,14 +130,121 @@ from nogo.hiring import (
     star_ratings,
     train_screener,
 )
-from nogo.interview import (
-    FRAMEWORK_RUBRIC,
-    MockInterview,
-    MockInterviewWidget,
-    mock_interview,
-    reveal_html,
+from nogo.charts.display import (
+    notebook_setup,
+    register_math_safe_tables,
 )
-from nogo.killswitch import (
+from nogo.errors import (
+    InputError,
+    NogoError,
+)
+from nogo.formatting import (
+    math_safe_html,
+    math_safe_text,
+)
+from nogo.models.amortisation import (
+    amortisation_schedule,
+    forbearance,
+    forbearance_schedule,
+    income_driven,
+    monthly_payment_usd,
+    remaining_balance_usd,
+    term_extension,
+    total_interest_usd,
+)
+from nogo.models.autonomy import (
+    AUTONOMY_LEVELS,
+    LEVEL_DESCRIPTIONS,
+    QUADRANT_LEVELS,
+    VERDICTS,
+    AllowedActions,
+    AutonomySurface,
+    Never,
+    Rule,
+    SegmentRule,
+    TopShare,
+    ValueCap,
+    When,
+    check_promotion_gate,
+    decisions_needed,
+    impact_grid,
+    place_in_grid,
+)
+from nogo.models.bootstrap import (
+    BootstrapResult,
+    bootstrap_policy,
+)
+from nogo.models.calibration import (
+    Calibrator,
+    calibrate_out_of_fold,
+    expected_calibration_error,
+    fit_calibrator,
+    reliability_table,
+)
+from nogo.models.contract import (
+    MAX_METRICS,
+    MAX_PAGE_CHARS,
+    METRIC_GROUPS,
+    AgentImpactContract,
+    ContractError,
+    Escalation,
+    Metric,
+    PromotionGate,
+    Rollback,
+)
+from nogo.models.costs import (
+    ACTIONS,
+    CATEGORIES,
+    LEVELS,
+    OUTCOMES,
+    CostComponent,
+    CostModel,
+    DecisionCosts,
+)
+from nogo.models.drift import (
+    degradation,
+    self_training_loop,
+)
+from nogo.models.dynamics import (
+    OfferMarket,
+    binding_offers,
+    fan,
+    inventory_projection,
+    offer_summary,
+    offer_sweep,
+    projection_table,
+    repricing_loop,
+)
+from nogo.models.economics import (
+    BreakEven,
+    ModelPrice,
+    break_even_automation_share,
+    cost_per_decision_usd,
+    human_cost_per_decision_usd,
+    unit_economics,
+)
+from nogo.models.escalation import (
+    FATIGUE_DEFAULTS,
+    catch_rate,
+    delay_cost_usd,
+    erlang_c,
+    fatigued_miss_rate,
+    late_share,
+    queue_metrics,
+    reviewers_needed,
+    share_too_late,
+    staffing_costs,
+)
+from nogo.models.fairness import (
+    FourFifthsCheck,
+    adverse_impact_ratio,
+    equal_opportunity_gap,
+    four_fifths,
+    impact_ratios,
+    selection_rates,
+    threshold_by_group,
+)
+from nogo.models.killswitch import (
     CumulativeLossCap,
     CusumErrorRate,
     ErrorRateRollback,
@@ -213,39 +256,7 @@ from nogo.killswitch import (
     kill_switch_trace,
     rollback_trigger,
 )
-from nogo.launch import (
-    MIN_JUSTIFICATION_CHARS,
-    RUBRIC_SCALE,
-    LaunchCall,
-    LaunchFeedback,
-    RubricChecklist,
-    check_justification,
-    rubric_marks,
-    rubric_text,
-    score_launch,
-)
-from nogo.loans import (
-    BOOK_DEFAULTS,
-    DEFAULT_MARKUP_BPS,
-    ILLUSTRATIVE_SAVING_USD_PER_YEAR,
-    LOAN_POLICIES,
-    NO_HIDDEN_COST_RULE,
-    borrower_book,
-    choose_offers,
-    consent_probability,
-    disclose,
-    harm_by,
-    loan_autonomy_surface,
-    loan_offers,
-    policy_summary,
-    rate_gap_by_group,
-    repeat_forbearance_chart,
-    repeat_forbearance_rate,
-    simulate_hardship_calls,
-    steering_book,
-    total_cost_chart,
-)
-from nogo.metrics import (
+from nogo.models.metrics import (
     EVENT_LOG_SCHEMA,
     SIMULATED_RATES,
     SampleSize,
@@ -256,41 +267,59 @@ from nogo.metrics import (
     sample_size_two_proportions,
     simulate_quiet_failure,
 )
-from nogo.notebooks import (
-    Project,
-)
-from nogo.policy_drill import (
-    PolicyDrill,
-    policy_chart,
-)
-from nogo.policy_model import (
+from nogo.models.policy_model import (
     PolicyAssumptions,
     PolicyMetrics,
     PolicySettings,
     evaluate_policy,
     prepare_policy_log,
 )
-from nogo.policy_optimum import (
+from nogo.models.policy_optimum import (
     naive_settings,
     optimal_policy,
     reviewers_for,
 )
-from nogo.pricing import (
-    GUARDRAIL_POLICIES,
-    PRICING_ACTIONS,
-    ValueCapResult,
-    action_grid,
-    best_value_cap,
-    fly_guardrails,
-    loop_projection,
-    price_path_chart,
-    pricing_catalogue,
-    review_costs,
-    tail_share,
-    value_cap_chart,
-    value_cap_curve,
+from nogo.models.stats import (
+    proportion_interval,
+    proportion_upper_bound,
 )
-from nogo.progress import (
+from nogo.models.synthetic import (
+    example_log,
+)
+from nogo.models.thresholds import (
+    Policy,
+    best_threshold,
+    best_two_thresholds,
+    classic_cut,
+    compare_policies,
+    naive_policy,
+    optimal_action,
+    sweep_thresholds,
+    three_way_cuts,
+)
+from nogo.practice.interview import (
+    FRAMEWORK_RUBRIC,
+    MockInterview,
+    MockInterviewWidget,
+    mock_interview,
+    reveal_html,
+)
+from nogo.practice.launch import (
+    MIN_JUSTIFICATION_CHARS,
+    RUBRIC_SCALE,
+    LaunchCall,
+    LaunchFeedback,
+    RubricChecklist,
+    check_justification,
+    rubric_marks,
+    rubric_text,
+    score_launch,
+)
+from nogo.practice.policy_drill import (
+    PolicyDrill,
+    policy_chart,
+)
+from nogo.practice.progress import (
     APPLICATION_ID,
     DRILLS,
     MIGRATIONS,
@@ -301,20 +330,7 @@ from nogo.progress import (
     progress_path,
     schedule_reviews,
 )
-from nogo.report import (
-    CSV_FORMULA_PREFIXES,
-    ReportNameWarning,
-    ReportPaths,
-    neutralise_csv_cell,
-    report_file_stem,
-    session_report,
-    session_summary,
-)
-from nogo.stats import (
-    proportion_interval,
-    proportion_upper_bound,
-)
-from nogo.stream import (
+from nogo.practice.stream import (
     MODEL_ACTION,
     STREAM_CHOICES,
     STREAM_KINDS,
@@ -326,20 +342,6 @@ from nogo.stream import (
     stream_disagreements,
     stream_summary,
     stream_text,
-)
-from nogo.synthetic import (
-    example_log,
-)
-from nogo.thresholds import (
-    Policy,
-    best_threshold,
-    best_two_thresholds,
-    classic_cut,
-    compare_policies,
-    naive_policy,
-    optimal_action,
-    sweep_thresholds,
-    three_way_cuts,
 )
 
 __version__ = "0.1.0"

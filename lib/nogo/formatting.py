@@ -17,7 +17,7 @@ shows "100 and" as italic maths. What was measured in JupyterLab 4.6 with MathJa
   :data:`MARKDOWN_OPEN` ... :data:`MARKDOWN_CLOSE`. Code spans and fenced code are safe as they are.
 
 :func:`markdown_maths` and :func:`html_dollars` say what would still render as maths; ``nogo check``
-(:func:`nogo.catalogue.math_problems`) runs them over every notebook.
+(:func:`nogo.casebook.catalogue.math_problems`) runs them over every notebook.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ times and ratios, never pass/fail: timings on a shared 2-core machine vary, rati
 Rows, for each log size n (a synthetic :func:`nogo.example_log`, value-dependent costs):
 
 - ``numpy.sort of p``: the baseline, one sort of the calibrated probabilities;
-- ``prepare (once)``: :func:`nogo.policy_model.prepare_policy_log`, paid once when the drill opens;
+- ``prepare (once)``: :func:`nogo.models.policy_model.prepare_policy_log`, paid once when the drill opens;
 - ``evaluate_policy``: the metrics of one policy, over ``--settings`` random settings (thresholds and
   caps on the sliders' lattices, half of them with no cap, random headcount); median and p95;
-- ``chart spec``: :func:`nogo.policy_drill.policy_chart` built and turned into a Vega-Lite dict, as a
+- ``chart spec``: :func:`nogo.practice.policy_drill.policy_chart` built and turned into a Vega-Lite dict, as a
   notebook uses it (the widget skips this: it patches the data of a spec compiled once);
 - ``SVG render``: ``vl_convert.vegalite_to_svg`` of that dict (the widget shows SVG, offline-safe);
 - ``widget update (set)``: :meth:`PolicyDrill.set` end to end, i.e. what one slider release costs:
@@ -34,9 +34,9 @@ import numpy as np
 import vl_convert as vlc
 
 import nogo
-from nogo.policy_drill import PolicyDrill, policy_chart
-from nogo.policy_model import PolicySettings, evaluate_policy, prepare_policy_log
-from nogo.policy_optimum import optimal_policy
+from nogo.models.policy_model import PolicySettings, evaluate_policy, prepare_policy_log
+from nogo.models.policy_optimum import optimal_policy
+from nogo.practice.policy_drill import PolicyDrill, policy_chart
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml"
 

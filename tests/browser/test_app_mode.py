@@ -34,7 +34,7 @@ def coach_app(lab):
     """`nogo coach` on the copied casebook, in its own process group; stopped whatever happens."""
     port = _free_port()
     log = lab.root / "coach.log"
-    cmd = [sys.executable, "-m", "nogo.cli", "coach", CASE, "--learner", LEARNER, "--seed", str(SEED),
+    cmd = [sys.executable, "-m", "nogo.app.cli", "coach", CASE, "--learner", LEARNER, "--seed", str(SEED),
            "--minutes", "5", "--port", str(port), "--no-browser"]  # fmt: skip
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=lab.root, env=lab.env, stdout=out, stderr=subprocess.STDOUT,
@@ -61,7 +61,7 @@ def coach_app(lab):
 
 def test_the_variant_is_the_seeded_one(lab, coach_app):
     import nogo
-    from nogo.coach import session_filename
+    from nogo.app.coach import session_filename
 
     executed = lab.root / "build" / "coaching" / session_filename(LEARNER, CASE, SEED)
     params = json.loads(executed.read_text())["metadata"]["papermill"]["parameters"]

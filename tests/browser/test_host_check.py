@@ -2,7 +2,7 @@
 
 A web page can rebind its own name (evil.example) to 127.0.0.1 and then talk to a local server as a
 same-origin page, with ``Host: evil.example``. Each test starts the real Voila command of
-:func:`nogo.coach.voila_command` on 127.0.0.1 (never anything else: the non-loopback address below only
+:func:`nogo.app.coach.voila_command` on 127.0.0.1 (never anything else: the non-loopback address below only
 ever appears in a Host header) and sends raw HTTP requests, forged and real, to the page, the kernel API
 and the kernel websocket.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nogo.coach import voila_command
+from nogo.app.coach import voila_command
 from tests.browser.conftest import _free_port
 
 LAN_IP, TOKEN = "192.168.1.5", "host-check-token-0123456789"

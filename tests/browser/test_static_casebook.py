@@ -33,7 +33,7 @@ def site(tmp_path_factory) -> Path:
     _copy_project(project)
     out = tmp / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "nogo.cli", "build", "--out", str(out), "--jobs", "1"],
+        [sys.executable, "-m", "nogo.app.cli", "build", "--out", str(out), "--jobs", "1"],
         cwd=project, env=_isolated_env(tmp), capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import nogo
-from nogo.notebooks import execute
+from nogo.casebook.notebooks import execute
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = nogo.Project(ROOT)

@@ -8,14 +8,14 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from nogo.cli import main
+from nogo.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 DATASET = """
 data:
   - name: decisions
-    generator: nogo.synthetic:example_log
+    generator: nogo.models.synthetic:example_log
     description: the generic example log
     parameters: {n_decisions: "${n_decisions}", seed: "${seed}"}
 """

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nogo.amortisation as am
+import nogo.models.amortisation as am
 from nogo.errors import InputError
 
 principals = st.floats(0.0, 1e6)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.stats import binomtest
 
-from nogo.autonomy import (
+from nogo.errors import InputError
+from nogo.models.autonomy import (
     AUTONOMY_LEVELS,
     QUADRANT_LEVELS,
     VERDICTS,
@@ -28,7 +29,6 @@ from nogo.autonomy import (
     impact_grid,
     place_in_grid,
 )
-from nogo.errors import InputError
 
 ACTIONS = ["refund", "reschedule", "wire", "close_account"]
 SEGMENTS = ["retail", "smb", "minor"]

@@ -31,7 +31,7 @@ def test_vectorised_replicates_equal_a_loop_over_explicit_resamples(kind, monkey
     """Replicate r must be the best policy of the r-th resample, computed from scratch."""
     p, y = _log(400, 2)
     p = np.round(p, 2)  # ties exercise the distinct-threshold logic
-    monkeypatch.setattr(nogo.bootstrap, "_BLOCK_CELLS", 400 * 7)  # several blocks
+    monkeypatch.setattr(nogo.models.bootstrap, "_BLOCK_CELLS", 400 * 7)  # several blocks
     result = nogo.bootstrap_policy(p, y, COSTS, kind=kind, n_boot=20, seed=3)
     rng = np.random.default_rng(3)
     for start in range(0, 20, 7):

@@ -135,7 +135,7 @@ def test_a_file_is_parsed_once(tmp_path, monkeypatch):
     """One pass over the YAML events builds both the data and the line map (it used to be three)."""
     import yaml
 
-    from nogo import casefile
+    from nogo.cases import casefile
 
     calls = []
 
@@ -164,7 +164,7 @@ def test_the_line_map_follows_no_alias_and_no_recursion(tmp_path):
 
 def test_file_size_is_capped_before_reading(tmp_path):
     path = _write(tmp_path, TEMPLATE)
-    assert nogo.casefile.MAX_CASE_FILE_BYTES == 1 << 20
+    assert nogo.cases.casefile.MAX_CASE_FILE_BYTES == 1 << 20
     with pytest.raises(CaseFileError, match=r"template.yaml: too large: 5,\d{3} bytes; .* at most 1,000 bytes$"):
         load_case(path, max_bytes=1000)
     assert load_case(path, max_bytes=len(TEMPLATE.encode())).id == "template"
@@ -182,7 +182,7 @@ def test_folders_and_special_files_are_refused_not_read(tmp_path):
 
 
 def test_a_yml_file_is_reported_not_skipped(tmp_path):
-    from nogo.notebooks import Project
+    from nogo.cases.project import Project
 
     book = tmp_path / "casebook"
     book.mkdir()

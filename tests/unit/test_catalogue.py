@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 import nogo
-from nogo.catalogue import END, START, math_problems, notebook_math_problems, problems, readme_table
+from nogo.casebook.catalogue import END, START, math_problems, notebook_math_problems, problems, readme_table
 from nogo.formatting import MARKDOWN_CLOSE, MARKDOWN_OPEN, math_safe_html
 
 TABLE = "<table><tr><td>$1,234</td><td>$5,678</td></tr></table>"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import nogo
-from nogo.cli import main
+from nogo.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,7 +72,7 @@ def test_check_catches_a_stale_readme_and_a_generator_change(project, monkeypatc
 def test_load_dataset_uses_the_snapshot_at_defaults_and_regenerates_a_variant(project):
     case = nogo.load_case(project / "casebook" / "demo.yaml")
     snap = nogo.load_dataset(case, "decisions", root=project / "data")
-    fresh = nogo.synthetic.example_log(5000, seed=case.defaults()["seed"])
+    fresh = nogo.models.synthetic.example_log(5000, seed=case.defaults()["seed"])
     assert len(snap) == 5000
     assert (snap["score"].to_numpy() == fresh["score"].to_numpy()).all()  # CSV round-trips exactly
     variant = nogo.load_dataset(case, "decisions", {"n_decisions": 2100}, root=project / "data")
@@ -135,7 +135,7 @@ def test_commands_outside_a_casebook_say_so(tmp_path, monkeypatch):
 
 def test_the_real_casebook_is_consistent():
     """The catalogue test: case files, notebooks, data and the README's case table agree."""
-    from nogo.catalogue import problems
+    from nogo.casebook.catalogue import problems
 
     assert problems(nogo.Project(ROOT)) == []
 

@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nogo
-from nogo import coach
-from nogo.cli import main
+from nogo.app import coach
+from nogo.app.cli import main
 from nogo.errors import InputError
-from nogo.policy_model import evaluate_policy, prepare_policy_log
-from nogo.policy_optimum import naive_settings
+from nogo.models.policy_model import evaluate_policy, prepare_policy_log
+from nogo.models.policy_optimum import naive_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = nogo.Project(ROOT)
@@ -211,7 +211,7 @@ def test_report_button_writes_the_session_report(tmp_path, monkeypatch):
         def now(cls, tz=None):
             return cls(2026, 11, 3, 12, 30, tzinfo=dt.UTC)
 
-    monkeypatch.setattr("nogo.report.datetime", Frozen)  # every click in the same second
+    monkeypatch.setattr("nogo.app.report.datetime", Frozen)  # every click in the same second
     store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
     button = coach.ReportButton(
         store, learner="ana", case_id="loan-steering", variant_seed=7, out_dir=tmp_path / "reports"
@@ -286,7 +286,7 @@ def test_voila_command_refuses_beyond_loopback_without_a_token():
     assert _settings(named) == {"allow_remote_access": False, "local_hostnames": ["localhost", "box.lan"]}
     lan = coach.voila_command("a.ipynb", ip="192.168.1.5", token=TOKEN)
     assert f"--Voila.token={TOKEN}" in lan
-    assert "--Voila.identity_provider_class=nogo.coach.HostAllowlistIdentityProvider" in lan
+    assert "--Voila.identity_provider_class=nogo.app.coach.HostAllowlistIdentityProvider" in lan
     assert _settings(lan) == {
         "allow_remote_access": True,  # jupyter_server would refuse any non-loopback address: ours checks
         "nogo_allowed_hosts": ["localhost", "127.0.0.1", "::1", "192.168.1.5"],
@@ -343,7 +343,7 @@ def test_serve_and_coach_help():
 @pytest.fixture
 def calls(monkeypatch):
     seen: list[list[str]] = []
-    monkeypatch.setattr("nogo.cli.subprocess.call", lambda cmd, **kw: seen.append(cmd) or 0)
+    monkeypatch.setattr("nogo.app.cli.subprocess.call", lambda cmd, **kw: seen.append(cmd) or 0)
     monkeypatch.setenv("NOGO_ROOT", str(ROOT))
     return seen
 
@@ -374,9 +374,9 @@ def test_coach_executes_the_variant_then_serves_it(calls, monkeypatch, tmp_path)
 
     def fake_execute(notebook, output, parameters, **kw):
         ran.update(notebook=Path(notebook), output=Path(output), parameters=parameters)
-        return nogo.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
+        return nogo.casebook.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
 
-    monkeypatch.setattr("nogo.notebooks.execute", fake_execute)
+    monkeypatch.setattr("nogo.casebook.notebooks.execute", fake_execute)
     result = CliRunner().invoke(
         main,
         ["coach", "loan-steering", "--learner", "Ana", "--seed", "4", "--drills", "launch", "--no-browser"],
@@ -431,9 +431,9 @@ def test_coach_refuses_beyond_loopback_before_running_and_never_reuses_a_noteboo
 
     def fake_execute(notebook, output, parameters, **kw):
         ran.append(Path(output))
-        return nogo.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
+        return nogo.casebook.notebooks.NotebookResult("coaching", True, 0.0, Path(output), parameters)
 
-    monkeypatch.setattr("nogo.notebooks.execute", fake_execute)
+    monkeypatch.setattr("nogo.casebook.notebooks.execute", fake_execute)
     args = ["coach", "loan-steering", "--learner", "李雷", "--seed", "5", "--drills", "launch", "--no-browser"]  # fmt: skip
     refused = CliRunner().invoke(main, [*args, "--ip", "192.168.1.5"])
     assert refused.exit_code != 0 and "needs a token" in refused.output and not ran

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from nogo.contract import (
+from nogo.errors import InputError
+from nogo.models.contract import (
     MAX_PAGE_CHARS,
     AgentImpactContract,
     ContractError,
@@ -22,7 +23,6 @@ from nogo.contract import (
     PromotionGate,
     Rollback,
 )
-from nogo.errors import InputError
 
 SOURCE = "casebook/billing-disputes.yaml"
 

@@ -10,16 +10,17 @@ import pytest
 from click.testing import CliRunner
 
 import nogo
-from nogo.casefile import Dataset
-from nogo.cli import main
-from nogo.datasets import check_snapshots, generate, write_snapshots
+from nogo.app.cli import main
+from nogo.casebook.datasets import check_snapshots, write_snapshots
+from nogo.cases.casefile import Dataset
+from nogo.cases.data import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
 DATASET = """
 data:
   - name: decisions
-    generator: nogo.synthetic:example_log
+    generator: nogo.models.synthetic:example_log
     description: the generic example log
     parameters: PARAMETERS
 """
@@ -68,11 +69,11 @@ def test_a_generator_failing_at_the_defaults_is_listed_not_raised(tmp_path):
 def test_an_unknown_generator_is_listed_when_the_case_skipped_validation(tmp_path):
     """`model_copy` skips validation: the check still lists the generator rather than raising."""
     case = nogo.load_case(_case(tmp_path))
-    bad = Dataset(name="decisions", generator="nogo.synthetic:no_such_log", description="x")
+    bad = Dataset(name="decisions", generator="nogo.models.synthetic:no_such_log", description="x")
     case = case.model_copy(update={"data": [bad]})
     _manifest(tmp_path / "data", "demo")
     (found,) = check_snapshots(case, tmp_path / "data")
-    assert "generator 'nogo.synthetic:no_such_log' does not exist" in found
+    assert "generator 'nogo.models.synthetic:no_such_log' does not exist" in found
 
 
 def test_unreadable_manifest_and_files_are_listed(tmp_path):
@@ -98,8 +99,8 @@ def test_generate_names_a_generator_failure(tmp_path, monkeypatch):
     def broken(**kwargs):
         raise ValueError("boom")  # a generator's own failure (a seed of -1 is refused before it now)
 
-    monkeypatch.setattr(nogo.synthetic, "example_log", broken)
-    with pytest.raises(nogo.InputError, match=r"data 'decisions': generator nogo.synthetic:example_log failed"):
+    monkeypatch.setattr(nogo.models.synthetic, "example_log", broken)
+    with pytest.raises(nogo.InputError, match=r"data 'decisions': generator nogo.models.synthetic:example_log failed"):
         generate(case, "decisions", {})
 
 

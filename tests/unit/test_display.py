@@ -14,7 +14,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import nogo
-from nogo.display import register_math_safe_tables
+from nogo.charts.display import register_math_safe_tables
 from nogo.formatting import html_dollars
 
 FRAME = pd.DataFrame({"item": ["range", "two"], "price": ["$200-$300", "$1,234"]})

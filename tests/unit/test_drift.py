@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 import nogo
 from nogo import DecisionCosts, InputError
-from nogo.drift import _ece_by_row, _fit_logistic, degradation, self_training_loop
+from nogo.models.drift import _ece_by_row, _fit_logistic, degradation, self_training_loop
 
 ALPHA, BETA, T = 0.5, 1.5, 0.6
 COSTS = DecisionCosts(false_action_usd=80.0, missed_usd=20.0)
@@ -226,7 +226,7 @@ def test_growing_noise_breaks_calibration_and_costs_more_than_recalibrating():
     assert (np.diff(d.loc[horizons, "error_rate"]) > 0).all()
     extra = d["cost_per_decision_usd"] - d["recalibrated_cost_per_decision_usd"]
     assert extra.loc[0] == 0 and (extra.loc[[30, 60, 90]] > 0).all()
-    table = nogo.dynamics.projection_table(f, "ece")
+    table = nogo.models.dynamics.projection_table(f, "ece")
     assert table["horizon_days"].tolist() == [30, 60, 90]
     assert f.equals(
         degradation(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from nogo import InputError
-from nogo.dynamics import (
+from nogo.models.dynamics import (
     OfferMarket,
     binding_offers,
     fan,

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nogo.economics import (
+from nogo.errors import InputError
+from nogo.models.economics import (
     ModelPrice,
     break_even_automation_share,
     cost_per_decision_usd,
     human_cost_per_decision_usd,
     unit_economics,
 )
-from nogo.errors import InputError
 
 SMALL = ModelPrice("small", input_usd_per_mtok=0.2, output_usd_per_mtok=0.8, cached_input_usd_per_mtok=0.05)
 LARGE = ModelPrice("large", input_usd_per_mtok=3.0, output_usd_per_mtok=15.0, cached_input_usd_per_mtok=0.3)

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import gammaln, logsumexp
 
-from nogo.costs import DecisionCosts
 from nogo.errors import InputError
-from nogo.escalation import (
+from nogo.models.costs import DecisionCosts
+from nogo.models.escalation import (
     FATIGUE_DEFAULTS,
     catch_rate,
     delay_cost_usd,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 from sklearn.metrics import confusion_matrix, recall_score
 
-import nogo.fairness as fair
+import nogo.models.fairness as fair
 from nogo.errors import InputError
 
 

@@ -27,7 +27,7 @@ TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
 DATASET = """
 data:
   - name: decisions
-    generator: nogo.synthetic:example_log
+    generator: nogo.models.synthetic:example_log
     description: the generic example log
     parameters:
       n_decisions: ${n_decisions}
@@ -329,13 +329,13 @@ VARIANTS: list[Variant] = [
     Variant("contract-min-decisions", sub("min_decisions: 400", "min_decisions: -5"), r"-5",
             "contract.promotion_gate.min_decisions", "min_decisions:"),
     # -- the data section ---------------------------------------------------------------------------------
-    Variant("generator-unknown-function", sub("nogo.synthetic:example_log", "nogo.synthetic:no_such_log", WITH_DATA),
-            r"nogo\.synthetic has no 'no_such_log'", "data[0].generator", "no_such_log"),
-    Variant("generator-unknown-module", sub("nogo.synthetic:example_log", "nogo.nowhere:example_log", WITH_DATA),
+    Variant("generator-unknown-function", sub("nogo.models.synthetic:example_log", "nogo.models.synthetic:no_such_log", WITH_DATA),
+            r"nogo\.models\.synthetic has no 'no_such_log'", "data[0].generator", "no_such_log"),
+    Variant("generator-unknown-module", sub("nogo.models.synthetic:example_log", "nogo.nowhere:example_log", WITH_DATA),
             r"no module nogo\.nowhere", "data[0].generator", "nogo.nowhere"),
-    Variant("generator-not-callable", sub("nogo.synthetic:example_log", "nogo.casefile:__all__", WITH_DATA),
-            r"nogo\.casefile:__all__ is not a function", "data[0].generator", "generator: nogo.casefile"),
-    Variant("generator-outside-nogo", sub("nogo.synthetic:example_log", "os:system", WITH_DATA),
+    Variant("generator-not-callable", sub("nogo.models.synthetic:example_log", "nogo.cases.casefile:__all__", WITH_DATA),
+            r"nogo\.cases\.casefile:__all__ is not a function", "data[0].generator", "generator: nogo.cases.casefile"),
+    Variant("generator-outside-nogo", sub("nogo.models.synthetic:example_log", "os:system", WITH_DATA),
             r"should match pattern", "data[0].generator", "os:system"),
     Variant("data-size-fraction", sub("n_decisions: ${n_decisions}", "n_decisions: 10.5", WITH_DATA),
             r"expects an int for 'n_decisions', got 10\.5", "data[0].parameters.n_decisions", "n_decisions: 10.5"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nogo.cli import main
+from nogo.app.cli import main
 
 HOSTILE_NAMES = [
     "../../../some/dir/evil",

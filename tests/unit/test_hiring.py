@@ -18,7 +18,7 @@ from scipy.special import expit
 from scipy.stats import norm, pearsonr
 
 import nogo
-import nogo.hiring as hr
+import nogo.cases.resume_proxy_bias as hr
 from nogo.errors import InputError
 
 N = 30_000

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nogo.casefile import RUBRIC_DIMENSIONS
+from nogo.cases.casefile import RUBRIC_DIMENSIONS
+from nogo.cases.project import Project
 from nogo.errors import InputError
-from nogo.interview import FRAMEWORK_RUBRIC, MockInterviewWidget, mock_interview, reveal_html
-from nogo.notebooks import Project
-from nogo.progress import ProgressStore
+from nogo.practice.interview import FRAMEWORK_RUBRIC, MockInterviewWidget, mock_interview, reveal_html
+from nogo.practice.progress import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Project(ROOT)

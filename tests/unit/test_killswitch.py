@@ -14,7 +14,7 @@ from scipy import stats
 from scipy.stats import binomtest
 
 from nogo.errors import InputError
-from nogo.killswitch import (
+from nogo.models.killswitch import (
     CumulativeLossCap,
     CusumErrorRate,
     ErrorRateRollback,

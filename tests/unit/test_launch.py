@@ -11,7 +11,7 @@ import pytest
 
 import nogo
 from nogo.errors import InputError
-from nogo.launch import (
+from nogo.practice.launch import (
     MIN_JUSTIFICATION_CHARS,
     RUBRIC_SCALE,
     LaunchCall,

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import nogo
-import nogo.loans as ln
-from nogo.amortisation import monthly_payment_usd
+import nogo.cases.loan_steering as ln
 from nogo.errors import InputError
+from nogo.models.amortisation import monthly_payment_usd
 
 
 @pytest.fixture(scope="module")
@@ -520,7 +520,7 @@ def test_the_2017_navient_claims_and_the_settlements_are_never_called_findings()
     # The 2017 Navient claims are the CFPB's allegations; the 2024 order and the Ally case are settlements.
     texts = {
         "casebook/loan-steering.yaml": _CASE_FILE.read_text(encoding="utf-8"),
-        "lib/nogo/loans.py": Path(ln.__file__).read_text(encoding="utf-8"),
+        "lib/nogo/cases/loan_steering.py": Path(ln.__file__).read_text(encoding="utf-8"),
         **{f"notebook markdown cell {k}": s for k, s in enumerate(_markdown_cells())},
     }
     for where, text in texts.items():

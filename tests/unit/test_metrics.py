@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-import nogo.metrics as met
+import nogo.models.metrics as met
 from nogo.errors import InputError
 
 R = met.SIMULATED_RATES

@@ -1,4 +1,4 @@
-"""The "set the policy" drill: nogo.policy_model, nogo.policy_optimum and nogo.policy_drill.
+"""The "set the policy" drill: nogo.models.policy_model, nogo.models.policy_optimum and nogo.practice.policy_drill.
 
 Independent checks: every metric of :func:`evaluate_policy` against a per-row Python loop with the
 expected costs written out by hand and the textbook Erlang C formula with factorials (the M/M/m
@@ -21,14 +21,14 @@ from hypothesis import strategies as st
 import nogo
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
-from nogo.policy_drill import PolicyDrill, policy_chart
-from nogo.policy_model import (
+from nogo.models.policy_model import (
     PolicyAssumptions,
     PolicySettings,
     evaluate_policy,
     prepare_policy_log,
 )
-from nogo.policy_optimum import naive_settings, optimal_policy, regret, reviewers_for, submit
+from nogo.models.policy_optimum import naive_settings, optimal_policy, regret, reviewers_for, submit
+from nogo.practice.policy_drill import PolicyDrill, policy_chart
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml"
 

@@ -17,9 +17,7 @@ from scipy import stats
 
 import nogo
 from nogo import InputError
-from nogo.costs import DecisionCosts
-from nogo.dynamics import repricing_loop
-from nogo.pricing import (
+from nogo.cases.pricing_feedback_loop import (
     GUARDRAIL_POLICIES,
     PRICING_ACTIONS,
     action_grid,
@@ -33,6 +31,8 @@ from nogo.pricing import (
     value_cap_chart,
     value_cap_curve,
 )
+from nogo.models.costs import DecisionCosts
+from nogo.models.dynamics import repricing_loop
 
 # "The Making of a Fly", April 2011 (shared/incidents.md section 1): profnath priced at 0.9983 x
 # bordeebook (F2: DeLong quoting Eisen), bordeebook at 1.270589 x profnath (F2, F4); cheapest new copy when

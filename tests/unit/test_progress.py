@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nogo.errors import InputError
-from nogo.progress import (
+from nogo.practice.progress import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -614,9 +614,9 @@ try:
 except PermissionError:
     pass
 from click.testing import CliRunner
-import nogo.cli
-from nogo.progress import ProgressStore, ProgressStoreError
-cli = CliRunner().invoke(nogo.cli.main, ["progress", "--learner", learner, "--store", path])
+import nogo.app.cli
+from nogo.practice.progress import ProgressStore, ProgressStoreError
+cli = CliRunner().invoke(nogo.app.cli.main, ["progress", "--learner", learner, "--store", path])
 out = {"cli_exit": cli.exit_code, "cli_output": cli.output}
 import warnings
 with warnings.catch_warnings(record=True) as caught:

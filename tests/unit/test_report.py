@@ -10,9 +10,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from nogo.errors import InputError
-from nogo.progress import ProgressStore
-from nogo.report import (
+from nogo.app.report import (
     CSV_FORMULA_PREFIXES,
     ReportNameWarning,
     neutralise_csv_cell,
@@ -20,6 +18,8 @@ from nogo.report import (
     session_report,
     session_summary,
 )
+from nogo.errors import InputError
+from nogo.practice.progress import ProgressStore
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

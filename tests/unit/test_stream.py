@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import nogo
 from nogo.errors import InputError
-from nogo.stream import (
+from nogo.practice.stream import (
     STREAM_CHOICES,
     STREAM_KINDS,
     DecisionStream,

@@ -1,0 +1,10 @@
+"""Decision models: the arithmetic every case is built from (layer 1, the bottom).
+
+Owns the cost of error (:mod:`costs`), thresholds and the three-way policy (:mod:`thresholds`,
+:mod:`policy_model`, :mod:`policy_optimum`), calibration, statistics and the bootstrap, escalation queues,
+autonomy rules and kill switches, dynamics and drift, fairness, quiet-failure metrics, unit economics,
+amortisation, the Agent Impact Contract and synthetic example logs.
+
+May import: :mod:`nogo.errors`, :mod:`nogo._validate`, :mod:`nogo.formatting`, and other modules of this
+layer. Never charts, cases, practice, the casebook pipeline or the app.
+"""

@@ -1,0 +1,277 @@
+"""The best policy on a decision log, and how far a learner's policy is from it (regret).
+
+Part of the "set the policy" drill (:mod:`nogo.practice.policy_drill`); the model is
+:mod:`nogo.models.policy_model`.
+The optimum is the cheapest policy (expected decision cost plus reviewers' pay) that breaks no
+constraint, searched on a grid: thresholds and value caps on the lattices the drill's sliders reach,
+each with the smallest headcount meeting capacity and any service level (more reviewers only add pay).
+A policy off the grid can beat the grid optimum by a little: its regret is then slightly below zero,
+and reported as is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nogo.errors import InputError, as_float_array, check_rate
+from nogo.models.escalation import reviewers_needed
+from nogo.models.policy_model import (
+    _ACT,
+    _AIR_TOL,
+    _DEC,
+    _ESC,
+    _TOL,
+    PolicyMetrics,
+    PolicySettings,
+    PreparedLog,
+    _capacity_ok,
+    _impact,
+    _load,
+    _usd,
+    evaluate_policy,
+)
+
+__all__ = [
+    "Submission",
+    "naive_settings",
+    "optimal_policy",
+    "regret",
+    "reviewers_for",
+    "submit",
+]
+
+
+# --------------------------------------------------------------------------- headcount and optimum
+
+
+def _min_reviewers(prep: PreparedLog, n_escalate: np.ndarray) -> np.ndarray:
+    """Smallest headcount (>= 1) meeting capacity and any service level, per escalation count."""
+    a = prep.assumptions
+    rate, load = _load(prep, n_escalate)
+    c = np.maximum(1.0, np.ceil(load / a.max_utilisation))
+    down = (c > 1) & _capacity_ok(load, np.maximum(c - 1, 1.0), a.max_utilisation)
+    c = np.where(down, c - 1, c)
+    for _ in range(8):  # floating-point edge cases only: at most a step or two
+        short = ~_capacity_ok(load, c, a.max_utilisation)
+        if not short.any():
+            break
+        c = np.where(short, c + 1, c)
+    if a.sla_minutes is not None:
+        c = np.maximum(c, reviewers_needed(rate, a.handle_minutes, a.sla_minutes, a.target_within_sla))
+    return c.astype(np.int64)
+
+
+def reviewers_for(prepared: PreparedLog, t_lo: float, t_hi: float, value_cap_usd: float = math.inf) -> int:
+    """Smallest headcount that keeps this policy's queue within capacity and any service level.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from nogo.models.costs import DecisionCosts
+    >>> from nogo.models.policy_model import prepare_policy_log
+    >>> log = pd.DataFrame({"value_usd": np.ones(4800), "outcome": np.ones(4800, bool)})
+    >>> prep = prepare_policy_log(log, np.full(4800, 0.5), DecisionCosts(1, 1, 1), days=10)
+    >>> reviewers_for(prep, 0.0, 0.9)  # 60 an hour at 10 minutes: 10 erlangs, 85% busy at most
+    12
+    """
+    m = evaluate_policy(prepared, PolicySettings(t_lo, t_hi, value_cap_usd, 1))
+    return int(_min_reviewers(prepared, np.array([m.n_escalate]))[0])
+
+
+def naive_settings(prepared: PreparedLog, confidence: float = 0.9) -> PolicySettings:
+    """The naive rule: act at or above ``confidence``, escalate the rest, no cap, just enough reviewers.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from nogo.models.costs import DecisionCosts
+    >>> from nogo.models.policy_model import prepare_policy_log
+    >>> log = pd.DataFrame({"value_usd": np.ones(4800), "outcome": np.ones(4800, bool)})
+    >>> prep = prepare_policy_log(log, np.full(4800, 0.5), DecisionCosts(1, 1, 1), days=10)
+    >>> naive_settings(prep).describe()
+    't_lo=0 t_hi=0.9 cap=none reviewers=12'
+    """
+    t = check_rate("confidence", confidence)
+    return PolicySettings(0.0, t, math.inf, reviewers_for(prepared, 0.0, t))
+
+
+def optimal_policy(
+    prepared: PreparedLog,
+    *,
+    thresholds: npt.ArrayLike | None = None,
+    value_caps_usd: npt.ArrayLike | None = None,
+) -> PolicyMetrics:
+    """The cheapest policy (expected cost plus staffing) that breaks no constraint, on a grid.
+
+    Every pair ``t_lo <= t_hi`` of ``thresholds`` and every cap of ``value_caps_usd`` (defaults: the
+    prepared lattices), each with the smallest headcount meeting capacity and any service level (a
+    policy needing more than ``max_reviewers`` is infeasible). The log is binned once by threshold and
+    cap (``numpy.bincount``); then the cost of every candidate is ``F(t_lo) + G(t_hi, cap)`` from suffix
+    sums, all candidates at once. Ties go to the first in (t_lo, t_hi, cap) order.
+
+    Returns
+    -------
+    PolicyMetrics
+        :func:`evaluate_policy` at the best settings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nogo.models.costs import DecisionCosts
+    >>> from nogo.models.policy_model import PolicyAssumptions, PolicySettings, prepare_policy_log
+    >>> log = pd.DataFrame({"value_usd": [10.0, 50.0, 900.0, 20.0], "outcome": [1, 1, 0, 0]})
+    >>> c = DecisionCosts(false_action_usd=log["value_usd"], missed_usd=5.0, escalate_usd=2.0)
+    >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1,
+    ...                           assumptions=PolicyAssumptions(reviewer_cost_per_hour_usd=0))
+    >>> best = optimal_policy(prep)
+    >>> round(best.cost_usd, 6), best.n_act, best.n_escalate  # 0.05 * 10 + 2 + 2 + 0.3 * 5
+    (6.0, 1, 2)
+    """
+    prep, a = prepared, prepared.assumptions
+    t_grid = (
+        prep.thresholds
+        if thresholds is None
+        else np.unique(as_float_array("thresholds", thresholds, unit_interval=True))
+    )
+    c_grid = (
+        prep.value_caps_usd
+        if value_caps_usd is None
+        else np.unique(as_float_array("value_caps_usd", value_caps_usd, finite=False))
+    )
+    if np.isnan(c_grid).any() or (c_grid < 0).any():
+        raise InputError("value_caps_usd: expected caps >= 0 (inf: no cap)")
+    k, m, n = len(t_grid), len(c_grid), prep.n
+    kb = np.searchsorted(t_grid, prep.p, side="right")  # p >= t_grid[t] <=> kb >= t + 1
+    cb = np.searchsorted(c_grid, prep.value_usd, side="left")  # value <= c_grid[c] <=> cb <= c
+
+    rows = kb * (m + 1) + cb
+
+    def table(weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Suffix sums over rows with p >= t_grid[t]: all caps (k,), and within cap c (k, m)."""
+        h = np.bincount(rows, weights, minlength=(k + 1) * (m + 1)).reshape(k + 1, m + 1)
+        suffix = np.cumsum(h[::-1], axis=0)[::-1][1:]  # row t: rows with kb >= t + 1
+        return suffix.sum(axis=1), np.cumsum(suffix, axis=1)[:, :m]
+
+    dec_all, _ = table(prep.expected[:, _DEC])
+    esc_all, esc_cap = table(prep.expected[:, _ESC])
+    _, act_cap = table(prep.expected[:, _ACT])
+    count_all, count_cap = table(None)
+    _, err_cap = table(1.0 - prep.p)
+    f = prep.cum_expected[n, _DEC] - dec_all + esc_all  # (k,) by t_lo
+    g = act_cap - esc_cap  # (k, m) by t_hi, cap
+    cost = f[:, None, None] + g[None, :, :]
+    n_esc = np.rint(count_all[:, None, None] - count_cap[None, :, :]).astype(np.int64)
+    n_esc = np.maximum(n_esc, 0)  # negative only for t_lo > t_hi, which is infeasible anyway
+    feasible = np.broadcast_to((t_grid[:, None] <= t_grid[None, :])[:, :, None], cost.shape).copy()
+    if a.error_budget is not None:
+        feasible &= (err_cap / n <= a.error_budget + _TOL)[None, :, :]
+    if prep.group_codes is not None:
+        sizes = prep.cum_group[:, n]
+        hits = []
+        for code in range(len(prep.group_labels)):  # a loop over groups, not rows
+            w = (prep.group_codes == code).astype(np.float64)
+            all_g, cap_g = table(w)
+            hits.append(cap_g if a.favourable == "act" else all_g)
+        _, air = _impact(np.stack(hits), sizes)
+        ok = ~(air < a.min_impact_ratio - _AIR_TOL)
+        feasible &= ok[None, :, :] if a.favourable == "act" else ok[:, None, None]
+    uniq, inverse = np.unique(n_esc, return_inverse=True)
+    heads = _min_reviewers(prep, uniq)
+    reviewers = heads[inverse].reshape(cost.shape)
+    if a.max_reviewers is not None:
+        feasible &= reviewers <= a.max_reviewers
+    total = cost + reviewers * (a.reviewer_cost_per_hour_usd * a.hours_per_day * prep.days)
+    total = np.where(feasible, total, np.inf)
+    best = int(np.argmin(total))
+    if not np.isfinite(total.flat[best]):
+        raise InputError("assumptions: no policy on the grid meets every constraint; relax one")
+    lo, hi, cap = np.unravel_index(best, total.shape)
+    settings = PolicySettings(
+        float(t_grid[lo]), float(t_grid[hi]), float(c_grid[cap]), int(reviewers[lo, hi, cap])
+    )
+    return evaluate_policy(prep, settings)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submitted policy scored against the optimum: ``regret_usd = cost - optimal cost`` (expected)."""
+
+    metrics: PolicyMetrics
+    optimum: PolicyMetrics
+    regret_usd: float
+
+    @property
+    def settings(self) -> PolicySettings:
+        """The submitted settings."""
+        return self.metrics.settings
+
+    @property
+    def violations(self) -> tuple[str, ...]:
+        """The constraints the submitted policy breaks."""
+        return self.metrics.violations
+
+    def text(self) -> str:
+        """Plain-text verdict."""
+        broken = "; ".join(self.violations) if self.violations else "none"
+        return (
+            f"Regret: {_usd(self.regret_usd)} against the optimum ({self.optimum.settings.describe()}, "
+            f"expected cost {_usd(self.optimum.cost_usd)}). Constraints broken: {broken}."
+        )
+
+
+def regret(
+    prepared: PreparedLog,
+    settings: PolicySettings | Mapping[str, Any],
+    *,
+    optimum: PolicyMetrics | None = None,
+) -> float:
+    """Expected cost of ``settings`` minus that of the optimum (computed unless given).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nogo.models.costs import DecisionCosts
+    >>> from nogo.models.policy_model import PolicyAssumptions, PolicySettings, prepare_policy_log
+    >>> log = pd.DataFrame({"value_usd": [10.0, 50.0, 900.0, 20.0], "outcome": [1, 1, 0, 0]})
+    >>> c = DecisionCosts(false_action_usd=log["value_usd"], missed_usd=5.0, escalate_usd=2.0)
+    >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1,
+    ...                           assumptions=PolicyAssumptions(reviewer_cost_per_hour_usd=0))
+    >>> round(regret(prep, {"t_lo": 0.5, "t_hi": 0.9, "value_cap_usd": 100}), 6)
+    3.0
+    """
+    return submit(prepared, settings, optimum=optimum).regret_usd
+
+
+def submit(
+    prepared: PreparedLog,
+    settings: PolicySettings | Mapping[str, Any],
+    *,
+    optimum: PolicyMetrics | None = None,
+) -> Submission:
+    """Score a policy: its metrics, the optimum's, the regret and the broken constraints.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nogo.models.costs import DecisionCosts
+    >>> from nogo.models.policy_model import PolicyAssumptions, PolicySettings, prepare_policy_log
+    >>> log = pd.DataFrame({"value_usd": [10.0, 50.0, 900.0, 20.0], "outcome": [1, 1, 0, 0]})
+    >>> c = DecisionCosts(false_action_usd=log["value_usd"], missed_usd=5.0, escalate_usd=2.0)
+    >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1,
+    ...                           assumptions=PolicyAssumptions(reviewer_cost_per_hour_usd=0))
+    >>> print(submit(prep, PolicySettings(0.0, 0.0)).text())  # doctest: +NORMALIZE_WHITESPACE
+    Regret: $85.5 against the optimum (t_lo=0.31 t_hi=0.31 cap=$10 reviewers=1, expected cost $6).
+    Constraints broken: none.
+    """
+    metrics = evaluate_policy(prepared, settings)
+    best = optimal_policy(prepared) if optimum is None else optimum
+    return Submission(metrics, best, metrics.cost_usd - best.cost_usd)

@@ -1,0 +1,464 @@
+"""The "set the policy" drill: find the cheapest policy that breaks no constraint, then see the regret.
+
+The learner moves four controls (decline below ``t_lo``, act at or above ``t_hi``, a value cap above
+which a person approves, reviewer headcount) and watches expected cost, escalations per day, queue
+wait, error rate and, where the log has groups, the adverse-impact ratio update with a chart. Submitting
+scores the policy by its regret against the optimum and lists the constraints it breaks. The model is
+:mod:`nogo.models.policy_model`, the optimum and the regret :mod:`nogo.models.policy_optimum`; this module
+adds the
+chart and the widget (a thin shell: every control goes through :meth:`PolicyDrill.set`, the button through
+:meth:`PolicyDrill.submit`, both callable headless).
+
+The optimum is searched on a grid (:func:`nogo.models.policy_optimum.optimal_policy`): the thresholds and caps
+the sliders can reach, each with the smallest headcount meeting capacity and service level, so any
+policy set with the sliders has a regret of zero or more (up to rounding of the cap slider's values).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+import altair as alt
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from nogo.cases.casefile import CaseFile
+from nogo.charts import ACTION_COLOURS, THEME
+from nogo.errors import InputError
+from nogo.formatting import math_safe_html
+from nogo.models.costs import ACTIONS, DecisionCosts
+from nogo.models.policy_model import (
+    _ACT,
+    _DEC,
+    _ESC,
+    PolicyAssumptions,
+    PolicyMetrics,
+    PolicySettings,
+    PreparedLog,
+    _as_settings,
+    _usd,
+    evaluate_policy,
+    prepare_policy_log,
+)
+from nogo.models.policy_optimum import Submission, _min_reviewers, naive_settings, optimal_policy, submit
+from nogo.practice.progress import ProgressStore
+
+__all__ = [
+    "PolicyDrill",
+    "policy_chart",
+]
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def _actions_by_bin(prep: PreparedLog, s: PolicySettings, bins: int) -> pd.DataFrame:
+    n = prep.n
+    j = int(np.searchsorted(prep.p, s.t_lo, side="left"))
+    i = int(np.searchsorted(prep.p, s.t_hi, side="left"))
+    code = np.full(n, _DEC, dtype=np.int64)
+    code[j:i] = _ESC
+    code[i:] = np.where(prep.value_usd[i:] <= s.value_cap_usd, _ACT, _ESC)
+    b = np.minimum((prep.p * bins).astype(np.int64), bins - 1)
+    counts = np.bincount(b * 3 + code, minlength=bins * 3)
+    frame = pd.DataFrame(
+        {
+            "p_low": np.repeat(np.arange(bins) / bins, 3),
+            "p_high": np.repeat(np.arange(1, bins + 1) / bins, 3),
+            "action": np.tile(ACTIONS, bins),
+            "decisions": counts,
+        }
+    )
+    return frame[frame["decisions"] > 0].reset_index(drop=True)
+
+
+def _cuts(s: PolicySettings, optimum: PolicySettings | None) -> pd.DataFrame:
+    cuts = [("t_lo: decline below", s.t_lo, "yours"), ("t_hi: act at or above", s.t_hi, "yours")]
+    if optimum is not None:
+        cuts += [("optimal t_lo", optimum.t_lo, "optimal"), ("optimal t_hi", optimum.t_hi, "optimal")]
+    return pd.DataFrame(cuts, columns=["cut", "p", "policy"])
+
+
+def _subtitle(s: PolicySettings) -> str:
+    if math.isinf(s.value_cap_usd):
+        return "no value cap"
+    return f"above t_hi, values over {_usd(s.value_cap_usd)} escalate"
+
+
+def policy_chart(
+    prepared: PreparedLog,
+    settings: PolicySettings | Mapping[str, Any],
+    *,
+    optimum: PolicySettings | None = None,
+    bins: int = 50,
+) -> alt.Chart:
+    """Decisions by calibrated ``p``, stacked by the action the policy takes, thresholds marked.
+
+    Above ``t_hi`` the escalated part of a bar is the decisions over the value cap. ``optimum`` adds
+    its thresholds as dashed rules (show it after submission, not before). Data: at most ``3 * bins``
+    rows (columns ``p_low``, ``p_high``, ``action``, ``decisions``) plus the rules.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"value_usd": [10.0, 50.0, 900.0, 20.0], "outcome": [1, 1, 0, 0]})
+    >>> c = DecisionCosts(false_action_usd=log["value_usd"], missed_usd=5.0, escalate_usd=2.0)
+    >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1)
+    >>> spec = policy_chart(prep, PolicySettings(0.5, 0.9, 100, 1)).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['bar', 'rule']
+    """
+    s = _as_settings(settings)
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 1 <= bins <= 1000:
+        raise InputError(f"bins: expected a whole number in [1, 1000], got {bins!r}")
+    data = _actions_by_bin(prepared, s, int(bins))
+    colour = alt.Color(
+        "action:N",
+        scale=alt.Scale(domain=list(ACTIONS), range=[ACTION_COLOURS[x] for x in ACTIONS]),
+        title="action",
+    )
+    unit = alt.Scale(domain=[0, 1], nice=False, padding=0)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("p_low:Q", title="calibrated P(acting is right)", scale=unit),
+            x2="p_high:Q",
+            y=alt.Y("sum(decisions):Q", title="decisions", stack="zero"),
+            color=colour,
+            order=alt.Order("action:N"),
+            tooltip=["action:N", "p_low:Q", "p_high:Q", "decisions:Q"],
+        )
+    )
+    kinds = ["yours", "optimal"][: 1 if optimum is None else 2]
+    rules = (
+        alt.Chart(_cuts(s, optimum))
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=alt.X("p:Q", scale=unit),
+            color=alt.value("#222"),
+            strokeDash=alt.StrokeDash(
+                "policy:N",
+                scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 3]][: len(kinds)]),
+                title="policy",
+            ),
+            tooltip=["cut:N", alt.Tooltip("p:Q", format=".2f")],
+        )
+    )
+    title = alt.TitleParams("What the policy does at each confidence", subtitle=_subtitle(s))
+    return alt.layer(bars, rules).properties(title=title)
+
+
+# --------------------------------------------------------------------------- widget
+
+
+def _metric_rows(m: PolicyMetrics, a: PolicyAssumptions) -> list[tuple[str, str]]:
+    """The metrics panel as (label, plain text) rows, shared by the HTML panel and the text summary."""
+    n = m.n_decisions
+    if m.stable:
+        queue = f"mean wait {m.mean_wait_minutes:.1f} min, reviewers {m.utilisation:.0%} busy"
+        if m.within_sla is not None:
+            queue += f", {m.within_sla:.0%} answered within {a.sla_minutes:g} min"
+    else:
+        queue = "unstable: more work than reviewers, the backlog grows without end"
+    budget = "no budget set" if a.error_budget is None else f"budget {a.error_budget:.2%}"
+    rows = [
+        (
+            "expected cost",
+            f"{_usd(m.cost_usd)} ({_usd(m.cost_per_decision_usd)} a decision: decisions "
+            f"{_usd(m.decision_cost_usd)}, reviewers' pay {_usd(m.staffing_cost_usd)})",
+        ),
+        ("realised cost", f"{_usd(m.realised_cost_usd)} at the logged outcomes"),
+        (
+            "act / escalate / decline",
+            f"{m.n_act / n:.1%} / {m.n_escalate / n:.1%} / {m.n_decline / n:.1%}",
+        ),
+        ("escalations a day", f"{m.escalations_per_day:,.1f} for {m.settings.reviewers} reviewers"),
+        ("review queue", queue),
+        (
+            "error rate",
+            f"{m.error_rate:.2%} expected wrong autonomous actions ({budget}); realised "
+            f"{m.realised_error_rate:.2%}",
+        ),
+    ]
+    if m.impact_ratio is not None:
+        by_group = ", ".join(f"{g} {r:.1%}" for g, r in (m.selection_rates or {}).items())
+        air = "undefined (no one selected)" if np.isnan(m.impact_ratio) else f"{m.impact_ratio:.2f}"
+        rows.append(("adverse-impact ratio", f"{air} ({a.favourable.replace('_', '-')} rate: {by_group})"))
+    rows.append(("constraints broken", "; ".join(m.violations) if m.violations else "none"))
+    return rows
+
+
+def _metrics_html(m: PolicyMetrics, a: PolicyAssumptions) -> str:
+    cells = []
+    for label, text in _metric_rows(m, a):
+        style = ' style="color:#b00020"' if label == "constraints broken" and m.violations else ""
+        cells.append(f"<tr><th style='text-align:left'>{label}</th><td{style}>{html.escape(text)}</td></tr>")
+    return math_safe_html(f"<table class='nogo-policy-metrics'>{''.join(cells)}</table>")
+
+
+class PolicyDrill:
+    """The "set the policy" widget: four controls, live metrics and chart, and a Submit button.
+
+    Parameters
+    ----------
+    case
+        The :class:`nogo.CaseFile` (its id, and ``drill.naive_confidence`` for the starting policy).
+    log, p, costs, days
+        As in :func:`nogo.models.policy_model.prepare_policy_log`.
+    assumptions
+        Queue, pay and constraints; by default :meth:`PolicyAssumptions.from_case` (the case's
+        parameters with matching names, else the defaults).
+    store, learner, variant_seed
+        Where each submission is recorded (drill ``"policy"``, item ``"policy"``); ``variant_seed=None``
+        records 0, the default variant.
+    clock
+        Seconds, for the time taken (since creation, or since the previous submission).
+
+    The drill starts at the naive policy (:func:`naive_settings`). State: ``settings``, ``metrics``,
+    ``submission`` (the last :class:`Submission`, or None) and ``submissions``. Sliders update on
+    release (``continuous_update=False``); the chart is re-rendered (SVG through vl-convert) only when
+    a threshold or the cap moves.
+    """
+
+    def __init__(
+        self,
+        case: CaseFile,
+        log: pd.DataFrame,
+        p: npt.ArrayLike | str,
+        costs: DecisionCosts,
+        *,
+        days: float,
+        assumptions: PolicyAssumptions | None = None,
+        store: ProgressStore | None = None,
+        learner: str = "me",
+        variant_seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        import ipywidgets as w
+
+        if not isinstance(case, CaseFile):
+            raise InputError(
+                f"case: expected a nogo.CaseFile (nogo.load_case(...)), got {type(case).__name__}"
+            )
+        if store is not None and not isinstance(store, ProgressStore):
+            raise InputError(f"store: expected a nogo.ProgressStore or None, got {type(store).__name__}")
+        if not isinstance(learner, str) or not learner.strip():
+            raise InputError(f"learner: expected a non-empty name, got {learner!r}")
+        if variant_seed is not None and (
+            isinstance(variant_seed, bool)
+            or not isinstance(variant_seed, int | np.integer)
+            or variant_seed < 0
+        ):
+            raise InputError(f"variant_seed: expected a whole number >= 0 or None, got {variant_seed!r}")
+        a = PolicyAssumptions.from_case(case) if assumptions is None else assumptions
+        self.case, self.store, self.learner = case, store, learner
+        self.variant_seed = 0 if variant_seed is None else int(variant_seed)
+        self.prepared = prepare_policy_log(log, p, costs, days=days, assumptions=a)
+        self._clock = clock
+        self._last = clock()
+        self._optimum: PolicyMetrics | None = None
+        self.submission: Submission | None = None
+        self.submissions: list[Submission] = []
+        self.naive = naive_settings(self.prepared, case.drill.naive_confidence)
+        lo_exp, hi_exp, cap_step = self.prepared.cap_exponents
+        self._cap_range = (10.0**lo_exp, 10.0**hi_exp)
+        top = int(_min_reviewers(self.prepared, np.array([self.prepared.n]))[0])  # escalate everything
+        r_max = max(2 * top, top + 5, self.naive.reviewers, a.max_reviewers or 1)  # room to overstaff
+        step = float(self.prepared.thresholds[1])
+        common = {"continuous_update": False, "style": {"description_width": "9em"}}
+        self.t_lo_slider = w.FloatSlider(
+            value=self.naive.t_lo, min=0, max=1, step=step, description="decline below", **common
+        )
+        self.t_hi_slider = w.FloatSlider(
+            value=self.naive.t_hi, min=0, max=1, step=step, description="act at or above", **common
+        )
+        self.cap_slider = w.FloatLogSlider(
+            value=self._cap_range[1], base=10, min=lo_exp, max=hi_exp, step=cap_step,
+            description="value cap USD", readout_format=",.0f", **common,
+        )  # fmt: skip
+        self.reviewers_slider = w.IntSlider(
+            value=self.naive.reviewers, min=1, max=r_max, description="reviewers", **common
+        )
+        self.metrics_html, self.chart_html, self.result_html = w.HTML(), w.HTML(), w.HTML()
+        self.submit_button = w.Button(description="Submit policy", button_style="primary")
+        self._sliders = (self.t_lo_slider, self.t_hi_slider, self.cap_slider, self.reviewers_slider)
+        for s in self._sliders:
+            s.observe(self._on_slider, names="value")
+        self.submit_button.on_click(lambda _button: self.submit())
+        note = w.HTML(math_safe_html("<i>At the top of its range the value cap means no cap.</i>"))
+        self.widget = w.VBox(
+            [
+                w.HTML(math_safe_html(f"<b>Set the policy: {html.escape(case.title)}</b>")),
+                w.HBox([w.VBox([*self._sliders, note]), self.metrics_html]),
+                self.chart_html,
+                self.submit_button,
+                self.result_html,
+            ]
+        )
+        self._busy = False
+        self._chart_key: tuple[Any, ...] | None = None
+        self._vega: tuple[PolicySettings | None, dict[str, Any], list[str]] | None = None
+        self._update()
+        print(self.summary_text())
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def optimum(self) -> PolicyMetrics:
+        """The optimal policy's metrics (computed once, on first use)."""
+        if self._optimum is None:
+            self._optimum = optimal_policy(self.prepared)
+        return self._optimum
+
+    def _controls(self) -> PolicySettings:
+        cap = self.cap_slider.value
+        no_cap = cap >= self._cap_range[1] * (1 - 1e-9)
+        return PolicySettings(
+            float(self.t_lo_slider.value),
+            float(self.t_hi_slider.value),
+            math.inf if no_cap else float(cap),
+            int(self.reviewers_slider.value),
+        )
+
+    def _on_slider(self, change: dict[str, Any]) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:  # keep t_lo <= t_hi: the other threshold follows the one moved
+            lo, hi = self.t_lo_slider.value, self.t_hi_slider.value
+            if change["owner"] is self.t_lo_slider and lo > hi:
+                self.t_hi_slider.value = lo
+            elif change["owner"] is self.t_hi_slider and hi < lo:
+                self.t_lo_slider.value = hi
+        finally:
+            self._busy = False
+        self._update()
+
+    def _update(self) -> None:
+        self.settings = self._controls()
+        self.metrics = evaluate_policy(self.prepared, self.settings)
+        self.metrics_html.value = _metrics_html(self.metrics, self.prepared.assumptions)
+        s = self.settings
+        shown = None if self.submission is None else self.optimum.settings
+        key = (s.t_lo, s.t_hi, s.value_cap_usd, shown)
+        if key != self._chart_key:
+            self.chart_html.value = math_safe_html(self.chart_svg())
+            self._chart_key = key
+
+    def chart_svg(self) -> str:
+        """The chart of the current settings as SVG (the optimum's thresholds too, once submitted).
+
+        The same chart as :func:`policy_chart`, made cheaply: the Vega spec is compiled once (again
+        only when the optimum appears) and each update replaces its data and subtitle before
+        rendering, which skips building the Altair chart and compiling it (measured in
+        ``tests/bench/bench_policy_drill.py``).
+        """
+        import vl_convert as vlc
+
+        shown = None if self.submission is None else self.optimum.settings
+        if self._vega is None or self._vega[0] != shown:
+            with alt.theme.enable(THEME):
+                spec = policy_chart(self.prepared, self.settings, optimum=shown).to_dict()
+            names = [layer["data"]["name"] for layer in spec["layer"]]
+            self._vega = (shown, vlc.vegalite_to_vega(spec), names)
+        _, vega, (bars, rules) = self._vega
+        for entry in vega["data"]:
+            if entry["name"] == bars:
+                entry["values"] = _actions_by_bin(self.prepared, self.settings, 50).to_dict("records")
+            elif entry["name"] == rules:
+                entry["values"] = _cuts(self.settings, shown).to_dict("records")
+        vega["title"]["subtitle"] = _subtitle(self.settings)
+        return vlc.vega_to_svg(vega)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def set(self, **controls: Any) -> PolicyMetrics:
+        """Move the controls (``t_lo``, ``t_hi``, ``value_cap_usd``, ``reviewers``) as the sliders would.
+
+        Raises :class:`~nogo.errors.InputError` for an unknown control, invalid settings (``t_lo >
+        t_hi``, a negative cap, fewer than one reviewer) or a value outside a slider's range (a cap above
+        the range means no cap). Returns the new metrics.
+        """
+        allowed = ("t_lo", "t_hi", "value_cap_usd", "reviewers")
+        for name in controls:
+            if name not in allowed:
+                raise InputError(f"{name}: not a control; expected one of {', '.join(allowed)}")
+        new = PolicySettings(**{**asdict(self.settings), **controls})
+        if new.reviewers > self.reviewers_slider.max:
+            raise InputError(
+                f"reviewers: expected at most {self.reviewers_slider.max} (the slider's range), "
+                f"got {new.reviewers}"
+            )
+        if new.value_cap_usd < self._cap_range[0] * (1 - 1e-9):
+            raise InputError(
+                f"value_cap_usd: expected at least {self._cap_range[0]:g} (the slider's range), "
+                f"got {new.value_cap_usd:g}"
+            )
+        self._busy = True
+        try:
+            self.t_lo_slider.value, self.t_hi_slider.value = new.t_lo, new.t_hi
+            self.cap_slider.value = min(new.value_cap_usd, self._cap_range[1])
+            self.reviewers_slider.value = new.reviewers
+        finally:
+            self._busy = False
+        self._update()
+        return self.metrics
+
+    def submit(self) -> Submission:
+        """What clicking Submit does: score the current policy, record it, show and print the verdict."""
+        sub = submit(self.prepared, self.settings, optimum=self.optimum)
+        now = self._clock()
+        elapsed, self._last = max(0.0, now - self._last), now
+        if self.store is not None:
+            self.store.record_attempt(
+                learner=self.learner,
+                case_id=self.case.id,
+                variant_seed=self.variant_seed,
+                drill="policy",
+                item="policy",
+                choice=sub.settings.describe(),
+                cost_usd=sub.metrics.cost_usd,
+                optimal_choice=sub.optimum.settings.describe(),
+                optimal_cost_usd=sub.optimum.cost_usd,
+                time_taken_seconds=elapsed,
+            )
+        self.submission = sub
+        self.submissions.append(sub)
+        colour = "#2a9d8f" if sub.metrics.feasible else "#b00020"
+        self.result_html.value = math_safe_html(f"<p style='color:{colour}'>{html.escape(sub.text())}</p>")
+        self._update()
+        print(self.summary_text())
+        return sub
+
+    def run_scripted(self, **controls: Any) -> Submission:
+        """Set the controls and submit, as a learner would (for tests and notebooks run headless)."""
+        self.set(**controls)
+        return self.submit()
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def summary_text(self) -> str:
+        """A plain-text summary of the case, the current policy and its metrics, and the last verdict."""
+        prep = self.prepared
+        lines = [
+            f"Set the policy ({self.case.id}): {prep.n:,} decisions over {prep.days:g} days",
+            f"Policy: {self.settings.describe()}",
+            *(f"  {label}: {text}" for label, text in _metric_rows(self.metrics, prep.assumptions)),
+        ]
+        if self.submission is not None:
+            lines.append(f"Submitted: {self.submission.settings.describe()}. {self.submission.text()}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"PolicyDrill({self.case.id!r}, {self.settings.describe()})"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = self.summary_text()
+        return bundle

@@ -1,0 +1,97 @@
+"""The package's layering: lower layers never import higher ones, and modules stay small.
+
+Layers, bottom to top (each subpackage's docstring says the same): the foundation (``nogo.errors``,
+``nogo._validate``, ``nogo.formatting``), decision models, charts, cases, practice, the casebook
+pipeline, the app. ``nogo/__init__.py`` re-exports the public API and sits above them all. Every import
+in the source counts, including the lazy ones inside functions; ``import nogo`` is the top package.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import nogo
+
+PACKAGE = Path(nogo.__file__).parent
+LAYERS = ("foundation", "models", "charts", "cases", "practice", "casebook", "app")
+FOUNDATION = {"errors", "_validate", "formatting"}
+MAX_LINES = 600
+
+
+def _layer(dotted: str) -> int:
+    """Rank of a module ``nogo.x.y`` (``len(LAYERS)`` for the top package itself)."""
+    parts = dotted.split(".")
+    if parts[0] != "nogo":
+        raise ValueError(dotted)
+    if len(parts) == 1:
+        return len(LAYERS)
+    if parts[1] in FOUNDATION:
+        return 0
+    if parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    raise AssertionError(f"{dotted}: not in any layer; put it in one of {LAYERS} or the foundation")
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+
+
+def _dotted(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """Every ``nogo`` module imported by ``path``, with its line (``from nogo import x`` is nogo.x
+    when x is a subpackage or module, else the top package)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "nogo"]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "nogo":
+                for a in node.names:
+                    sub = PACKAGE / a.name
+                    is_module = sub.is_dir() or sub.with_suffix(".py").exists()
+                    found.append((node.lineno, f"nogo.{a.name}" if is_module else "nogo"))
+            elif node.module.split(".")[0] == "nogo":
+                found.append((node.lineno, node.module))
+    return found
+
+
+def test_every_module_belongs_to_a_layer():
+    for path in _modules():
+        _layer(_dotted(path))  # raises, naming the module, when it is in none
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: _dotted(p))
+def test_no_module_imports_a_higher_layer(path):
+    me = _dotted(path)
+    upward = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} ({LAYERS[_layer(name)] if _layer(name) < len(LAYERS) else 'the top package'})"
+        for line, name in _imports(path)
+        if _layer(name) > _layer(me)
+    ]
+    assert not upward, f"{me} is in layer {LAYERS[_layer(me)]!r}; upward imports:\n" + "\n".join(upward)
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from nogo.app.cli import main\n    import nogo\n")
+    names = [name for _, name in _imports(bad)]
+    assert names == ["nogo.app.cli", "nogo"]
+    assert _layer("nogo.app.cli") > _layer("nogo.models.costs")
+    assert _layer("nogo") > _layer("nogo.app.cli")
+
+
+def test_each_layer_says_what_it_owns_and_may_import():
+    for layer in LAYERS[1:]:
+        doc = (PACKAGE / layer / "__init__.py").read_text()
+        assert '"""' in doc and "May import" in doc, f"nogo/{layer}/__init__.py needs a docstring saying what it may import"
