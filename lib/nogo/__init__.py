@@ -53,6 +53,12 @@ from nogo.casebook.datasets import (
     check_snapshots,
     write_snapshots,
 )
+from nogo.cases.case import (
+    Case,
+    CaseData,
+    HardRule,
+    open_case,
+)
 from nogo.cases.casefile import (
     LAUNCH_CALLS,
     MODELS,
@@ -395,6 +401,8 @@ __all__ = [
     "BootstrapResult",
     "BreakEven",
     "Calibrator",
+    "Case",
+    "CaseData",
     "CaseFile",
     "CaseFileError",
     "ContractError",
@@ -409,6 +417,7 @@ __all__ = [
     "ErrorRateRollback",
     "Escalation",
     "FourFifthsCheck",
+    "HardRule",
     "HiringPlanted",
     "InputError",
     "KillSwitch",
@@ -525,6 +534,7 @@ __all__ = [
     "notebook_setup",
     "offer_summary",
     "offer_sweep",
+    "open_case",
     "optimal_action",
     "optimal_policy",
     "place_in_grid",
