@@ -1,0 +1,52 @@
+"""Shared by every suite: the casebook under test, enumerated, never listed by hand.
+
+A test that covers "the cases" parametrises over :func:`case_ids` (or "the notebooks" over
+:func:`notebook_names`), so adding a case file and its notebook adds its tests; templates (``_*``) are
+skipped, as ``nogo`` skips them. A test about one case's own facts (``test_loans.py``, ...) names its case.
+
+The casebook under test is this repository's, or the copy ``NOGO_TEST_PROJECT`` names: the new-case test
+(``tests/notebooks/test_new_case.py``) runs the notebook suite on a temporary copy holding a case built
+from the template.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nogo
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FOLDERS = ("casebook", "notebooks", "data")
+
+
+def project() -> nogo.Project:
+    """The casebook the enumerating suites cover: ``NOGO_TEST_PROJECT`` if set, else this repository."""
+    chosen = os.environ.get("NOGO_TEST_PROJECT")
+    return nogo.Project(Path(chosen).resolve() if chosen else ROOT)
+
+
+def case_ids(casebook: nogo.Project | None = None) -> list[str]:
+    """Every case id (the stem of each ``casebook/*.yaml`` file), sorted, templates skipped.
+
+    Read from the file names, not by loading the files: a broken case file still gets its tests (which
+    then fail, naming it) instead of breaking collection for every case.
+    """
+    casebook = casebook or project()
+    return [p.stem for p in casebook.case_files() if p.suffix == ".yaml"]
+
+
+def notebook_names(casebook: nogo.Project | None = None) -> list[str]:
+    """Every notebook to run: each case's and the extra ones (``start-here``, ``coaching``), sorted."""
+    return (casebook or project()).notebook_names()
+
+
+def copy_project(dest: Path, source: Path = ROOT) -> Path:
+    """Copy what a casebook needs (``casebook/``, ``notebooks/``, ``data/`` and the README) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FOLDERS:
+        if (source / name).exists():
+            shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(source / "README.md", dest / "README.md")
+    return dest
