@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests import conftest as shared
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "browser-artifacts"
@@ -96,10 +97,7 @@ class Lab:
 
 
 def _copy_project(dest: Path) -> None:
-    for name in ("casebook", "notebooks", "data"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copy(ROOT / "README.md", dest / "README.md")
+    shared.copy_project(dest, shared.project().root)
 
 
 def _isolated_env(tmp: Path) -> dict[str, str]:

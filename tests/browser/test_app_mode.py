@@ -1,4 +1,5 @@
-"""App mode: `nogo coach` serves a variant with Voila; no code shows, the drills work, the report opens."""
+"""App mode: `nogo coach` serves a variant of every case with Voila; no code shows, the drills work, the report
+opens."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _free_port
+from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser-screenshots"
-CASE, LEARNER, SEED = "pricing-feedback-loop", "app-e2e", 7
+LEARNER, SEED = "app-e2e", 7
 # Voila's lab template links two Font Awesome stylesheets from a CDN (its bundle already carries the
 # icons). They are blocked like every off-machine request; the page works without them, so the test
 # allows exactly these two and nothing else.
@@ -29,12 +31,13 @@ def _unexpected(blocked: list[str]) -> list[str]:
     return [u for u in blocked if not (u.startswith(VOILA_ICON_CSS) and u.endswith(".css"))]
 
 
-@pytest.fixture(scope="module")
-def coach_app(lab):
-    """`nogo coach` on the copied casebook, in its own process group; stopped whatever happens."""
+@pytest.fixture(scope="module", params=case_ids())
+def coach_app(lab, request):
+    """`nogo coach` on one case of the copied casebook, in its own process group; stopped whatever happens."""
+    case_id = request.param
     port = _free_port()
-    log = lab.root / "coach.log"
-    cmd = [sys.executable, "-m", "nogo.app.cli", "coach", CASE, "--learner", LEARNER, "--seed", str(SEED),
+    log = lab.root / f"coach-{case_id}.log"
+    cmd = [sys.executable, "-m", "nogo.app.cli", "coach", case_id, "--learner", LEARNER, "--seed", str(SEED),
            "--minutes", "5", "--port", str(port), "--no-browser"]  # fmt: skip
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=lab.root, env=lab.env, stdout=out, stderr=subprocess.STDOUT,
@@ -50,7 +53,7 @@ def coach_app(lab):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"nogo coach did not serve; log:\n{log.read_text()}") from None
                 time.sleep(0.5)
-        yield url, log
+        yield url, log, case_id
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -63,15 +66,16 @@ def test_the_variant_is_the_seeded_one(lab, coach_app):
     import nogo
     from nogo.app.coach import session_filename
 
-    executed = lab.root / "build" / "coaching" / session_filename(LEARNER, CASE, SEED)
+    _url, _log, case_id = coach_app
+    executed = lab.root / "build" / "coaching" / session_filename(LEARNER, case_id, SEED)
     params = json.loads(executed.read_text())["metadata"]["papermill"]["parameters"]
-    assert params["seed"] == SEED and params["case_id"] == CASE and params["learner"] == LEARNER
-    case = nogo.load_case(lab.root / "casebook" / f"{CASE}.yaml")
+    assert params["seed"] == SEED and params["case_id"] == case_id and params["learner"] == LEARNER
+    case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
     assert case.variant(SEED) == case.variant(SEED) != case.variant(SEED + 1)
 
 
 def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
-    url, _log = coach_app
+    url, _log, case_id = coach_app
     pg = page.page
     pg.goto(url, timeout=120_000)
     pg.wait_for_selector(".jupyter-widgets button", timeout=120_000)
@@ -82,19 +86,20 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert "Countdown" in body
     assert "What the PM should have decided" not in body  # the answer stays hidden
 
-    # The decision stream answers and reveals a cost.
-    stream = pg.locator(".jupyter-widgets button:has-text('Act')").first
+    # The decision stream answers and reveals a cost (a case's hard rule may disable Act on an item).
+    stream = pg.locator(".jupyter-widgets button:has-text('Escalate')").first
     stream.scroll_into_view_if_needed()
     area = stream.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
     before = area.inner_text()
-    stream.click()
+    choices = [area.locator(f"button:has-text('{c}')").first for c in ("Act", "Escalate", "Block")]
+    next(b for b in choices if b.is_enabled()).click()
     time.sleep(1.0)
     assert area.inner_text() != before and "$" in area.inner_text()
 
     # Reveal shows the debrief; the report is written and opens offline.
     import nogo
 
-    case = nogo.load_case(lab.root / "casebook" / f"{CASE}.yaml")
+    case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
     case_debrief_start = " ".join(case.debrief.split()[:6])
     pg.locator("button:has-text('Reveal the answer')").first.click()
     time.sleep(3)
@@ -104,7 +109,7 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     written = re.search(r"Report written: (\S+\.html)", pg.locator("body").inner_text())
     assert written, pg.locator("body").inner_text()[-800:]
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / "app-coach.png"), full_page=True)
+    pg.screenshot(path=str(SHOTS / f"app-coach-{case_id}.png"), full_page=True)
     assert _unexpected(page.blocked) == []
 
     report = Path(written.group(1))
@@ -115,5 +120,5 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert LEARNER in text and "stream" in text
     assert pg.locator("svg").count() >= 1  # charts inline
     assert "<script" not in report.read_text()
-    pg.screenshot(path=str(SHOTS / "app-report.png"), full_page=True)
+    pg.screenshot(path=str(SHOTS / f"app-report-{case_id}.png"), full_page=True)
     assert _unexpected(page.blocked) == []

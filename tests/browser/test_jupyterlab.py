@@ -19,9 +19,10 @@ from tests.browser.helpers import (
     outputs,
     typeset_maths,
 )
+from tests.conftest import notebook_names
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("_"))
+NOTEBOOKS = notebook_names()
 SHOTS = ROOT / "build" / "browser-screenshots"
 
 
@@ -31,7 +32,7 @@ def test_notebook_runs_clean_in_jupyterlab(lab, page, name):
     records = outputs(page)
     assert records, f"{name}: no outputs at all after Run All"
     assert error_outputs(records) == []
-    committed = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    committed = json.loads((lab.root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
     expected = sum(
         "image/svg+xml" in out.get("data", {})
         for cell in committed["cells"]

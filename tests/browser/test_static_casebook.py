@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import case_ids, notebook_names, project
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser-screenshots"
 
@@ -45,29 +47,32 @@ def test_index_lists_every_page_and_opens_offline(site, page):
     pg.goto((site / "index.html").as_uri())
     links = pg.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
     pages = sorted(p.name for p in site.glob("*.html") if p.name != "index.html")
+    assert pages == sorted(f"{name}.html" for name in notebook_names())  # one page per notebook
     assert sorted(set(links)) == pages
+    assert {f"{case_id}.html" for case_id in case_ids()} <= set(links)  # every case in the index
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / "site-index.png"), full_page=True)
     assert page.blocked == []
 
 
-def test_every_page_draws_its_charts_offline(site, page):
+@pytest.mark.parametrize("name", notebook_names())
+def test_every_page_draws_its_charts_offline(site, page, name):
     pg = page.page
-    for html in sorted(site.glob("*.html")):
-        if html.name == "index.html":
-            continue
-        text = html.read_text(encoding="utf-8")
-        assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", text), html.name
-        pg.goto(html.as_uri())
-        pg.wait_for_load_state("load")
-        charts = pg.evaluate(PAGE_JS)
-        committed = json.loads((ROOT / "notebooks" / f"{html.stem}.ipynb").read_text(encoding="utf-8"))
-        expected = sum(
-            "image/svg+xml" in out.get("data", {})
-            for cell in committed["cells"]
-            for out in cell.get("outputs", [])
-        )
-        assert len(charts) == expected, f"{html.name}: {len(charts)} charts, {expected} in the notebook"
-        assert all(c["loaded"] and c["marks"] > 0 for c in charts), f"{html.name}: {charts}"
-        pg.screenshot(path=str(SHOTS / f"site-{html.stem}.png"))
+    html = site / f"{name}.html"
+    assert html.is_file(), f"nogo build wrote no page for notebooks/{name}.ipynb"
+    text = html.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", text), html.name
+    pg.goto(html.as_uri())
+    pg.wait_for_load_state("load")
+    charts = pg.evaluate(PAGE_JS)
+    committed = json.loads((project().notebooks / f"{name}.ipynb").read_text(encoding="utf-8"))
+    expected = sum(
+        "image/svg+xml" in out.get("data", {})
+        for cell in committed["cells"]
+        for out in cell.get("outputs", [])
+    )
+    assert len(charts) == expected, f"{html.name}: {len(charts)} charts, {expected} in the notebook"
+    assert all(c["loaded"] and c["marks"] > 0 for c in charts), f"{html.name}: {charts}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"site-{name}.png"))
     assert page.blocked == [], page.blocked[:3]
