@@ -1,13 +1,17 @@
-"""The catalogue's maths check: dollar amounts that JupyterLab would typeset, in any notebook."""
+"""The catalogue: dollar amounts that JupyterLab would typeset, in any notebook; each case notebook runs its case."""
 
 from __future__ import annotations
+
+import ast
 
 import nbformat
 import pytest
 
 import nogo
 from nogo.casebook.catalogue import END, START, math_problems, notebook_math_problems, problems, readme_table
+from nogo.casebook.notebooks import parameters_cell
 from nogo.formatting import MARKDOWN_CLOSE, MARKDOWN_OPEN, math_safe_html
+from tests import conftest as shared
 
 TABLE = "<table><tr><td>$1,234</td><td>$5,678</td></tr></table>"
 
@@ -106,3 +110,33 @@ def test_a_clean_project_has_no_maths_problems(tmp_path):
     project = _project(tmp_path, safe, _html_cell(math_safe_html(TABLE)))
     assert math_problems(project) == []
     assert problems(project) == []
+
+
+def _assigned(source: str) -> dict[str, object]:
+    """The names a parameters cell assigns, with their literal values."""
+    body = ast.parse(source).body
+    return {
+        t.id: ast.literal_eval(s.value)
+        for s in body
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
+
+
+@pytest.mark.parametrize("case_id", shared.case_ids())
+def test_each_case_notebook_runs_its_own_case(case_id):
+    """A notebook copied from the template runs the template's case until its ``case_id`` is set."""
+    cell = parameters_cell(shared.project().notebooks / f"{case_id}.ipynb")
+    assert cell is not None, f"notebooks/{case_id}.ipynb: no cell tagged 'parameters'"
+    assert _assigned(cell.source).get("case_id") == case_id, (
+        f"notebooks/{case_id}.ipynb: case_id is not {case_id!r}"
+    )
+
+
+def test_assigned_reads_a_parameters_cell():
+    assert _assigned('case_id = "x"  # the case\nseed = 3\nlearner = ""\nprint(1)') == {
+        "case_id": "x",
+        "seed": 3,
+        "learner": "",
+    }
