@@ -751,3 +751,50 @@ def test_no_currency_dollar_in_the_notebooks_markdown_starts_maths(notebook):
     for k, source in enumerate(_markdown(notebook)):
         prose = re.sub(r"`[^`]*`", "", re.sub(r"```.*?```", "", source, flags=re.DOTALL))
         assert not re.search(r"(?<!\\)\$", prose), f"markdown cell {k}: unescaped $ in {source[:80]!r}"
+
+
+# -- the case interface: what nogo.open_case builds is what the module's own functions give ----------------
+
+
+def test_the_case_builds_for_a_variant_what_the_modules_functions_give(case):
+    variant = case.variant(5)
+    assert variant["n_applicants"] != case.defaults()["n_applicants"]  # a real variant, not the defaults
+    built = nogo.open_case(case, ROOT / "data").build(variant)
+    assert built.parameters == variant
+
+    # the log, rebuilt from the generator, the screener and decision_log directly
+    seed = variant["seed"]
+    pool = hr.applicant_pool(variant["n_applicants"], seed=seed, label_bias=variant["label_bias"])
+    screener = hr.train_screener(pool, features=pool.attrs["planted"].features, seed=seed)
+    log = hr.decision_log(pool, screener)
+    pd.testing.assert_frame_equal(built.log, log)
+    assert len(built.log) == variant["n_applicants"]
+
+    # p: calibrated out of fold on the truth, with the variant's seed
+    p = nogo.calibrate_out_of_fold(log["score"], log["outcome"], seed=seed)
+    np.testing.assert_array_equal(built.p, p)
+
+    # costs: the screening cost model at each applicant's salary, by hand at the base level
+    salary = log["value_usd"].to_numpy()
+    assert built.cost_model == hr.screening_cost_model()
+    assert built.costs.array("false_action_usd") == pytest.approx(0.30 * salary)  # a bad hire
+    assert built.costs.array("missed_usd") == pytest.approx(0.15 * salary + 500)  # missed + legal exposure
+    np.testing.assert_allclose(
+        built.expected_costs(), hr.screening_cost_model().decision_costs(salary).expected(p), rtol=1e-12
+    )
+
+    # a quarter's applicants; the desk judged on who is not declined, otherwise the model's defaults
+    assert built.days == 90.0
+    assert built.desk == nogo.PolicyAssumptions(favourable="not_declined")
+
+    # one hard rule, binding every applicant: the tool never rejects alone
+    (rule,) = built.hard_rules
+    assert rule.rule == "never reject an applicant without a person" and rule.forbids == "decline"
+    assert rule.applies.tolist() == [True] * len(log)
+    best = built.best_actions()
+    assert "decline" not in set(best)
+    # brute force: each applicant's cheapest of act and escalate, the two actions left to the tool
+    expected = built.expected_costs()
+    cheapest = np.where(expected[:, 0] <= expected[:, 1], "act", "escalate")
+    assert (best == cheapest).all()
+    assert (np.argmin(expected, axis=1) == 2).any()  # on cost alone some rejections would be chosen
