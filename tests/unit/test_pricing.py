@@ -840,3 +840,38 @@ def test_value_cap_chart_draws_the_argmin_its_interval_and_the_extremes():
         InputError, match=r"result: expected a ValueCapResult \(see best_value_cap\), got dict"
     ):
         value_cap_chart({})
+
+
+def test_the_case_interface_builds_what_the_module_functions_give_for_a_variant():
+    # A variant (not the defaults, so nothing is read from a snapshot), rebuilt here from the generator and
+    # the documented cost formulas, against what nogo.open_case(...).build(...) gives.
+    case_file = _case()
+    values = case_file.variant(11)
+    defaults = case_file.defaults()
+    assert all(values[k] != defaults[k] for k in ("n_skus", "seed", "review_usd", "missed_share"))
+    data = nogo.open_case(case_file, _ROOT / "data").build(values)
+
+    (catalogue,) = case_file.data  # the case file's one dataset: its fixed values, then the two references
+    fixed = {k: v for k, v in catalogue.parameters.items() if not str(v).startswith("${")}
+    assert catalogue.parameters["n_skus"] == "${n_skus}" and catalogue.parameters["seed"] == "${seed}"
+    log = pricing_catalogue(values["n_skus"], seed=values["seed"], **fixed)
+    pd.testing.assert_frame_equal(data.log, log)
+
+    # p: the agent's score, calibrated by construction: the planted probability of being right.
+    np.testing.assert_array_equal(data.p, log["p_right"].to_numpy())
+    np.testing.assert_array_equal(data.p, log["score"].to_numpy())
+
+    # Costs: act pays a wrong price; escalate pays the review and the wrong prices the analyst misses;
+    # hold back forgoes missed_share of the value of a right repricing (review_costs' documented model).
+    p, wrong, value = data.p, log["cost_if_wrong_usd"].to_numpy(), log["value_usd"].to_numpy()
+    fee, miss, share = values["review_usd"], values["reviewer_miss_rate"], values["missed_share"]
+    by_hand = np.column_stack([(1 - p) * wrong, fee + (1 - p) * miss * wrong, p * share * value])
+    np.testing.assert_allclose(data.expected_costs(), by_hand, rtol=1e-12)
+    module = review_costs(log, review_usd=fee, reviewer_miss_rate=miss, missed_share=share)
+    np.testing.assert_array_equal(data.expected_costs(), module.expected(p))
+
+    assert data.cost_model is None  # this case prices decisions directly
+    assert data.days == fixed["days"] == log["day"].nunique() == 30
+    assert data.desk == nogo.PolicyAssumptions.from_case(case_file)  # no desk parameter in this case
+    assert data.hard_rules == () and data.allowed().all()  # its guardrails are levers, not fixed rules
+    assert {k: data.parameters[k] for k in values} == values
