@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from nogo.cases.case import open_case
 from nogo.cases.casefile import CaseFile
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
@@ -247,86 +248,6 @@ class DrillInputs(NamedTuple):
     days: float
 
 
-def _loan_inputs(case: CaseFile, params: dict[str, Any], data_root: Path) -> DrillInputs:
-    """As notebooks/loan-steering.ipynb builds them (Price the error; Move the threshold)."""
-    import nogo
-    from nogo.cases import loan_steering as loans
-
-    book = nogo.load_dataset(case, "borrowers", params, root=data_root)
-    offers = loans.loan_offers(book)
-    log = offers[offers["action_type"] != "keep_plan"].reset_index(drop=True)
-    relief_usd = np.where(log["raises_total_cost"], log["annual_saving_usd"].clip(lower=0), log["value_usd"])
-    model = nogo.CostModel(
-        [
-            nogo.CostComponent("borrower's extra cost", "false_action", value_share=1.0, value_share_low=0.5),
-            nogo.CostComponent(
-                "regulatory exposure", "false_action", "legal", base_usd=150, low_usd=0, high_usd=500
-            ),
-            nogo.CostComponent(
-                "complaint and lost trust",
-                "false_action",
-                "reputational",
-                base_usd=40,
-                low_usd=10,
-                high_usd=150,
-            ),
-            nogo.CostComponent(
-                "relief the borrower goes without",
-                "missed",
-                base_usd=0.5 * relief_usd,
-                low_usd=0.25 * relief_usd,
-                high_usd=relief_usd,
-            ),
-            nogo.CostComponent("officer's disclosure call", "review", base_usd=15, low_usd=8, high_usd=30),
-            nogo.CostComponent(
-                "borrower waits for a call", "delay", "reputational", base_usd=5, low_usd=0, high_usd=20
-            ),
-        ],
-        reviewer_miss_rate=0.05,
-    )
-    p = loans.consent_probability(log, seed=int(params["seed"]))
-    return DrillInputs(log, np.asarray(p, dtype=float), model.decision_costs(log["value_usd"]), 30.0)
-
-
-def _pricing_inputs(case: CaseFile, params: dict[str, Any], data_root: Path) -> DrillInputs:
-    """As notebooks/pricing-feedback-loop.ipynb builds them (the agent's score is calibrated)."""
-    import nogo
-
-    log = nogo.load_dataset(case, "catalogue", params, root=data_root)
-    costs = nogo.review_costs(
-        log,
-        review_usd=params["review_usd"],
-        reviewer_miss_rate=params["reviewer_miss_rate"],
-        missed_share=params["missed_share"],
-    )
-    return DrillInputs(log, log["score"].to_numpy(dtype=float), costs, float(log["day"].max() + 1))
-
-
-def _hiring_inputs(case: CaseFile, params: dict[str, Any], data_root: Path) -> DrillInputs:
-    """As notebooks/resume-proxy-bias.ipynb builds them (p calibrated out of fold on the truth)."""
-    import nogo
-    from nogo.cases import resume_proxy_bias as hiring
-
-    seed = int(params["seed"])
-    pool = hiring.applicant_pool(params["n_applicants"], seed=seed, label_bias=params["label_bias"])
-    screener = hiring.train_screener(pool, features=pool.attrs["planted"].features, seed=seed)
-    log = hiring.decision_log(pool, screener)
-    p = nogo.calibrate_out_of_fold(log["score"], log["outcome"], seed=seed)
-    costs = hiring.screening_cost_model().decision_costs(log["value_usd"])
-    return DrillInputs(log, np.asarray(p, dtype=float), costs, 90.0)  # a quarter's applicants (illustrative)
-
-
-_BUILDERS = {
-    "loan-steering": _loan_inputs,
-    "pricing-feedback-loop": _pricing_inputs,
-    "resume-proxy-bias": _hiring_inputs,
-}
-_ASSUMPTIONS = {  # the desk assumptions each case notebook states (illustrative)
-    "loan-steering": {"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0},
-    "resume-proxy-bias": {"favourable": "not_declined"},
-}
-
-
 def case_drill_inputs(
     case: CaseFile, parameters: dict[str, Any] | None = None, *, data_root: str | Path | None = None
 ) -> DrillInputs:
@@ -334,7 +255,7 @@ def case_drill_inputs(
 
     ``parameters`` are the case's parameters (e.g. ``case.variant(seed)``; missing ones take the
     defaults); ``data_root`` is the project's ``data/`` folder (default: found from the working folder).
-    Only the cases listed in ``_BUILDERS`` are known: a new case needs its builder here.
+    Built through the case interface (:meth:`nogo.Case.build`): any case of the casebook works.
 
     Returns
     -------
@@ -350,20 +271,8 @@ def case_drill_inputs(
     >>> len(log) == len(p) == costs.expected(p).shape[0], days
     (True, 30.0)
     """
-    if not isinstance(case, CaseFile):
-        raise InputError(f"case: expected a nogo.CaseFile, got {type(case).__name__}")
-    builder = _BUILDERS.get(case.id)
-    if builder is None:
-        raise InputError(
-            f"case: no drill inputs known for case {case.id!r}; known: {', '.join(sorted(_BUILDERS))} "
-            "(add a builder to nogo.app.coach._BUILDERS)"
-        )
-    params = case.check_parameters({k: v for k, v in (parameters or {}).items() if k in case.parameters})
-    if data_root is None:
-        from nogo.cases.project import Project
-
-        data_root = Project.find().data
-    return builder(case, params, Path(data_root))
+    data = open_case(case, data_root).build(parameters)
+    return DrillInputs(data.log, data.p, data.costs, data.days)
 
 
 def drill_assumptions(case: CaseFile) -> Any:
@@ -375,9 +284,8 @@ def drill_assumptions(case: CaseFile) -> Any:
     >>> drill_assumptions(Project.find().case("resume-proxy-bias")).favourable
     'not_declined'
     """
-    from nogo.models.policy_model import PolicyAssumptions
-
-    return PolicyAssumptions.from_case(case, **_ASSUMPTIONS.get(case.id, {}))
+    built = open_case(case)
+    return built.desk(built.parameters())
 
 
 # --------------------------------------------------------------------------- countdown

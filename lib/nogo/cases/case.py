@@ -15,8 +15,8 @@ about a case is written twice.
 
 Examples
 --------
->>> from nogo.cases.project import Project
->>> case = open_case(Project.find().case("pricing-feedback-loop"))
+>>> import nogo
+>>> case = nogo.open_case(nogo.Project.find().case("pricing-feedback-loop"))
 >>> data = case.build()
 >>> len(data.log) == len(data.p) == len(data.costs), data.days
 (True, 30.0)
@@ -61,7 +61,7 @@ class HardRule:
     --------
     >>> r = HardRule("a person approves every term-extending offer", "act", np.array([True, False]))
     >>> r.allowed()
-    array([[ True,  True, False],
+    array([[False,  True,  True],
            [ True,  True,  True]])
     """
 

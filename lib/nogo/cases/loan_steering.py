@@ -30,18 +30,26 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, check_choice, check_rate
-from nogo.models.amortisation import _months, _payment, _plan, forbearance, income_driven, term_extension
+from nogo._validate import as_float_array, check_choice, check_rate
+from nogo._validate import as_months as _months
+from nogo.cases.case import Case, HardRule
+from nogo.errors import InputError
+from nogo.models.amortisation import forbearance, income_driven, term_extension
+from nogo.models.amortisation import level_payment_usd as _payment
+from nogo.models.amortisation import two_phase_plan as _plan
 from nogo.models.autonomy import AutonomySurface, Never, ValueCap, When
 from nogo.models.calibration import calibrate_out_of_fold
+from nogo.models.costs import CostComponent, CostModel
 from nogo.models.fairness import selection_rates
 
 __all__ = [
     "BOOK_DEFAULTS",
+    "CASE",
     "DEFAULT_MARKUP_BPS",
     "ILLUSTRATIVE_SAVING_USD_PER_YEAR",
     "LOAN_POLICIES",
     "NO_HIDDEN_COST_RULE",
+    "LoanSteeringCase",
     "borrower_book",
     "choose_offers",
     "consent_probability",
@@ -892,3 +900,65 @@ def repeat_forbearance_chart(
         )
         .properties(title=title)
     )
+
+
+class LoanSteeringCase(Case):
+    """The loan-steering case through the case interface (:class:`nogo.Case`).
+
+    The decision log is every offer but "keep the plan" (:func:`loan_offers` on the ``borrowers``
+    dataset); ``p`` is :func:`consent_probability`; the costs are the illustrative components the notebook
+    prices in "The cost of a wrong offer"; 30 days of calls on an 8-hour desk, 20 minutes a disclosure call,
+    80% answered within 4 hours; one hard rule, :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer
+    that raises the total cost of credit alone.
+    """
+
+    DESK = MappingProxyType({"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0})
+
+    def decision_log(self, params):
+        offers = loan_offers(self.dataset("borrowers", params))
+        return offers[offers["action_type"] != "keep_plan"].reset_index(drop=True)
+
+    def probability(self, log, params):
+        return consent_probability(log, seed=int(params["seed"]))
+
+    def cost_model(self, log, params):
+        relief_usd = np.where(
+            log["raises_total_cost"], log["annual_saving_usd"].clip(lower=0), log["value_usd"]
+        )
+        return CostModel(
+            [
+                CostComponent("borrower's extra cost", "false_action", value_share=1.0, value_share_low=0.5),
+                CostComponent(
+                    "regulatory exposure", "false_action", "legal", base_usd=150, low_usd=0, high_usd=500
+                ),
+                CostComponent(
+                    "complaint and lost trust",
+                    "false_action",
+                    "reputational",
+                    base_usd=40,
+                    low_usd=10,
+                    high_usd=150,
+                ),
+                CostComponent(
+                    "relief the borrower goes without",
+                    "missed",
+                    base_usd=0.5 * relief_usd,
+                    low_usd=0.25 * relief_usd,
+                    high_usd=relief_usd,
+                ),
+                CostComponent("officer's disclosure call", "review", base_usd=15, low_usd=8, high_usd=30),
+                CostComponent(
+                    "borrower waits for a call", "delay", "reputational", base_usd=5, low_usd=0, high_usd=20
+                ),
+            ],
+            reviewer_miss_rate=0.05,
+        )
+
+    def days(self, log, params):
+        return 30.0
+
+    def hard_rules(self, log, params):
+        return [HardRule(NO_HIDDEN_COST_RULE, "act", log["raises_total_cost"].to_numpy(dtype=bool))]
+
+
+CASE = LoanSteeringCase

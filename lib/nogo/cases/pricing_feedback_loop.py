@@ -29,17 +29,24 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.special import expit, logit
 
-from nogo.errors import InputError, as_float_array, as_outcome_array, check_choice, check_rate
+from nogo._validate import as_bounded_scalar as _scalar
+from nogo._validate import as_float_array, as_outcome_array, check_choice, check_rate
+from nogo._validate import as_rng as _rng
+from nogo._validate import check_count as _count
+from nogo.cases.case import Case
+from nogo.errors import InputError
 from nogo.models.autonomy import decisions_needed, impact_grid
-from nogo.models.bootstrap import _resample_counts
+from nogo.models.bootstrap import resample_counts as _resample_counts
 from nogo.models.costs import DecisionCosts
-from nogo.models.dynamics import _count, _rng, _scalar, repricing_loop
+from nogo.models.decision_log import prefix_sums as _prefix
+from nogo.models.dynamics import repricing_loop
 from nogo.models.killswitch import CusumErrorRate, SignalCap, evaluate_kill_switches
-from nogo.models.thresholds import _prefix
 
 __all__ = [
+    "CASE",
     "GUARDRAIL_POLICIES",
     "PRICING_ACTIONS",
+    "PricingFeedbackLoopCase",
     "ValueCapResult",
     "action_grid",
     "best_value_cap",
@@ -947,3 +954,31 @@ def value_cap_chart(
         .mark_point(filled=True, size=120, color=_SELLER_COLOURS[0])
         .encode(x=x, y=y, tooltip=[alt.Tooltip("cap_usd:Q", format="$,.0f", title="best cap"), cost_tip]),
     ).properties(title=title)
+
+
+class PricingFeedbackLoopCase(Case):
+    """The pricing-feedback-loop case through the case interface (:class:`nogo.Case`).
+
+    The decision log is the ``catalogue`` dataset (:func:`pricing_catalogue`); the agent's score is
+    calibrated by construction at the defaults, so ``p`` is the score; the costs are :func:`review_costs`
+    with the case's ``review_usd``, ``reviewer_miss_rate`` and ``missed_share``; the log covers its days.
+    No fixed hard rule: this case's guardrails (a value cap, a price cap against a reference price, a kill
+    switch) are levers whose settings follow from the numbers.
+    """
+
+    def decision_log(self, params):
+        return self.dataset("catalogue", params)
+
+    def decision_costs(self, log, params):
+        return review_costs(
+            log,
+            review_usd=params["review_usd"],
+            reviewer_miss_rate=params["reviewer_miss_rate"],
+            missed_share=params["missed_share"],
+        )
+
+    def days(self, log, params):
+        return float(log["day"].max() + 1)
+
+
+CASE = PricingFeedbackLoopCase

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import altair as alt
@@ -26,19 +27,44 @@ from scipy.stats import norm
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from nogo.charts.builders import _HIGHLIGHT, _OPTIMAL, _require
-from nogo.errors import InputError, as_float_array, as_outcome_array
+from nogo._validate import as_bounded_scalar as _scalar
+from nogo._validate import as_float_array, as_outcome_array
+from nogo._validate import as_rng as _rng
+from nogo._validate import check_count as _count
+from nogo.cases.case import Case, HardRule
+from nogo.charts.theme import HIGHLIGHT as _HIGHLIGHT
+from nogo.charts.theme import OPTIMAL as _OPTIMAL
+from nogo.charts.theme import require_columns as _require
+from nogo.errors import InputError
 from nogo.models.autonomy import AutonomySurface, TopShare, When
+from nogo.models.calibration import calibrate_out_of_fold
 from nogo.models.costs import CostComponent, CostModel
-from nogo.models.dynamics import _count, _rng, _scalar
 from nogo.models.fairness import equal_opportunity_gap, selection_rates, threshold_by_group
 
 # fmt: off
 __all__ = [
-    "EXPLICIT_TERMS", "KIND_COLOURS", "KNOWN_PROXIES", "SKILLS", "STAR_QUANTILES", "WOMENS_COLLEGES",
-    "HiringPlanted", "Screener", "applicant_pool", "autonomy_report", "coefficient_chart",
-    "compare_feature_sets", "decision_log", "drop_explicit_terms", "impact_ratio_chart", "screen_report",
-    "screening_cost_model", "screening_surface", "star_ratings", "train_screener",
+    "CASE",
+    "EXPLICIT_TERMS",
+    "KIND_COLOURS",
+    "KNOWN_PROXIES",
+    "SKILLS",
+    "STAR_QUANTILES",
+    "WOMENS_COLLEGES",
+    "HiringPlanted",
+    "ResumeProxyBiasCase",
+    "Screener",
+    "applicant_pool",
+    "autonomy_report",
+    "coefficient_chart",
+    "compare_feature_sets",
+    "decision_log",
+    "drop_explicit_terms",
+    "impact_ratio_chart",
+    "screen_report",
+    "screening_cost_model",
+    "screening_surface",
+    "star_ratings",
+    "train_screener",
 ]
 # fmt: on
 
@@ -718,3 +744,37 @@ def impact_ratio_chart(
     )
     heading = alt.TitleParams(title, subtitle=f"dashed: the four-fifths line at {line:g}; below it fails")
     return alt.layer(lines, rule).properties(title=heading, width=460)
+
+
+class ResumeProxyBiasCase(Case):
+    """The resume-proxy-bias case through the case interface (:class:`nogo.Case`).
+
+    The decision log is :func:`decision_log` of a screener trained (:func:`train_screener`) on the
+    synthetic pool (:func:`applicant_pool`, with the case's ``label_bias``); ``p`` is calibrated out of
+    fold on the truth; the costs are :func:`screening_cost_model`; a quarter's applicants (90 days,
+    illustrative); the adverse-impact ratio compares who is not declined; one hard rule: never reject an
+    applicant without a person.
+    """
+
+    DESK = MappingProxyType({"favourable": "not_declined"})
+
+    def decision_log(self, params):
+        seed = int(params["seed"])
+        pool = applicant_pool(params["n_applicants"], seed=seed, label_bias=params["label_bias"])
+        screener = train_screener(pool, features=pool.attrs["planted"].features, seed=seed)
+        return decision_log(pool, screener)
+
+    def probability(self, log, params):
+        return calibrate_out_of_fold(log["score"], log["outcome"], seed=int(params["seed"]))
+
+    def cost_model(self, log, params):
+        return screening_cost_model()
+
+    def days(self, log, params):
+        return 90.0
+
+    def hard_rules(self, log, params):
+        return [HardRule("never reject an applicant without a person", "decline", np.ones(len(log), bool))]
+
+
+CASE = ResumeProxyBiasCase
