@@ -95,3 +95,75 @@ def test_each_layer_says_what_it_owns_and_may_import():
     for layer in LAYERS[1:]:
         doc = (PACKAGE / layer / "__init__.py").read_text()
         assert '"""' in doc and "May import" in doc, f"nogo/{layer}/__init__.py needs a docstring saying what it may import"
+
+
+SHARED_PRIVATE = "nogo._validate"  # the one private module whose names every module may import
+
+
+def _is_module(dotted: str) -> bool:
+    path = PACKAGE.parent.joinpath(*dotted.split("."))
+    return path.is_dir() or path.with_suffix(".py").exists()
+
+
+def _borrowed(path: Path) -> list[str]:
+    """Underscore names ``path`` takes from another nogo module: ``from nogo.x import _y`` (a private
+    module imported whole counts too, unless it is nogo._validate) and ``x._y`` on a module imported as
+    ``x``. Names inside nogo._validate are shared by design and never count."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    where = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE) else path.name
+    found, modules = [], {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "nogo" and a.asname:
+                    modules[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] != "nogo":
+                continue
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                if _is_module(full):
+                    modules[a.asname or a.name] = full
+                if a.name.startswith("_") and SHARED_PRIVATE not in (node.module, full):
+                    found.append(f"{where}:{node.lineno} imports {a.name} from {node.module}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and modules[node.value.id] != SHARED_PRIVATE
+        ):
+            found.append(f"{where}:{node.lineno} uses {node.attr} of {modules[node.value.id]}")
+    return found
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: _dotted(p))
+def test_no_module_borrows_another_modules_private_names(path):
+    borrowed = _borrowed(path)
+    assert not borrowed, (
+        "private helpers are shared through nogo._validate (checks) or made public names of their module:\n"
+        + "\n".join(borrowed)
+    )
+
+
+def test_the_borrow_checker_sees_a_borrowed_name(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from nogo.models.costs import ACTIONS, _hidden\n"
+        "from nogo._validate import check_rate, _first_bad\n"
+        "from nogo import _validate\n"
+        "import nogo.models.thresholds as th\n"
+        "from nogo.models import dynamics\n"
+        "def f():\n"
+        "    from nogo.charts.theme import _private\n"
+        "    return th._secret, dynamics._other, _validate._show, th.Policy\n"
+    )
+    found = [line.split(" ", 1)[1] for line in _borrowed(bad)]
+    assert found == [
+        "imports _hidden from nogo.models.costs",
+        "imports _private from nogo.charts.theme",
+        "uses _secret of nogo.models.thresholds",
+        "uses _other of nogo.models.dynamics",
+    ]

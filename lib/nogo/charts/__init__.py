@@ -1,7 +1,8 @@
 """Charts: the house theme and the builders that return ``alt.Chart`` (layer 2).
 
-Every builder takes tidy frames and returns an ``altair.Chart``; :func:`setup` registers the theme and an
-offline renderer once per notebook; :mod:`nogo.charts.display` is the notebook set-up that also makes
+Every builder (:mod:`nogo.charts.builders`) takes tidy frames and returns an ``altair.Chart``;
+:mod:`nogo.charts.theme` holds the palette, and :func:`setup` registers the theme and an offline renderer
+once per notebook; :mod:`nogo.charts.display` is the notebook set-up that also makes
 every table safe from JupyterLab's maths typesetting.
 
 May import: the decision models (:mod:`nogo.models`), :mod:`nogo.errors`, :mod:`nogo._validate`,
@@ -9,19 +10,16 @@ May import: the decision models (:mod:`nogo.models`), :mod:`nogo.errors`, :mod:`
 """
 
 from nogo.charts.builders import (
-    ACTION_COLOURS,
-    LEVEL_COLOURS,
-    THEME,
     cost_curve,
     fan_chart,
     impact_grid_chart,
     queue_wait,
     reliability_diagram,
     selection_rates_chart,
-    setup,
     three_way_regions,
     tornado,
 )
+from nogo.charts.theme import ACTION_COLOURS, LEVEL_COLOURS, THEME, setup
 
 __all__ = [
     "ACTION_COLOURS",

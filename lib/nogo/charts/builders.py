@@ -1,96 +1,30 @@
-"""Chart builders: tidy frames in, ``altair.Chart`` out, one theme.
+"""Chart builders: tidy frames in, ``altair.Chart`` out, in the house theme of :mod:`nogo.charts.theme`.
 
-Every builder aggregates or thins its input first, so the embedded data stays far below Altair's
-5,000-row limit whatever the size of the decision log. :func:`setup` registers the theme and an offline
-renderer (``svg``, through vl-convert): with no network, Altair's default renderer would try to load Vega
-from a CDN and show an error instead of the chart.
+Every builder checks its frame (:func:`~nogo.charts.theme.require_columns`) and aggregates or thins its
+input first (:func:`~nogo.charts.theme.thin`), so the embedded data stays far below Altair's 5,000-row
+limit whatever the size of the decision log.
 """
 
 from __future__ import annotations
 
 import altair as alt
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, check_choice
+from nogo.charts.theme import ACTION_COLOURS, HIGHLIGHT, LEVEL_COLOURS, OPTIMAL, require_columns, thin
 from nogo.models.costs import ACTIONS, DecisionCosts
 from nogo.models.thresholds import Policy, three_way_cuts
 
 __all__ = [
-    "ACTION_COLOURS",
-    "LEVEL_COLOURS",
     "cost_curve",
     "fan_chart",
     "impact_grid_chart",
     "queue_wait",
     "reliability_diagram",
     "selection_rates_chart",
-    "setup",
     "three_way_regions",
     "tornado",
 ]
-
-ACTION_COLOURS: dict[str, str] = {"act": "#2a9d8f", "escalate": "#e9c46a", "decline": "#8d99ae"}
-"""One colour per action, used by every chart."""
-LEVEL_COLOURS: dict[str, str] = {
-    "draft": "#e76f51",
-    "approval": "#f4a261",
-    "constrained execution": "#2a9d8f",
-    "expanded scope": "#264653",
-}
-"""One colour per autonomy level (riskier autonomy, darker green; a person in the loop, warm)."""
-_HIGHLIGHT = "#e76f51"  # the naive policy and anything the reader should distrust
-_OPTIMAL = "#264653"
-_MAX_POINTS = 400
-THEME = "nogo"
-
-
-@alt.theme.register(THEME, enable=False)
-def _theme() -> alt.theme.ThemeConfig:
-    return {
-        "config": {
-            "view": {"continuousWidth": 460, "continuousHeight": 260, "stroke": None},
-            "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
-            "title": {"anchor": "start", "fontSize": 14, "fontWeight": "bold", "subtitleColor": "#555"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12},
-            "range": {"category": ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae"]},
-        }
-    }
-
-
-def setup(renderer: str = "svg") -> None:
-    """Enable the No-Go theme and an offline renderer (call once per notebook).
-
-    ``"svg"`` renders static, byte-identical SVG through vl-convert (stable for nbval); ``"html"``
-    embeds Vega inline for interactive charts. Neither needs a network.
-    """
-    check_choice("renderer", renderer, ("svg", "html"))
-    alt.theme.enable(THEME)
-    if renderer == "svg":
-        alt.renderers.enable("svg")
-    else:
-        alt.renderers.enable("html", template="inline")
-
-
-def _require(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}, "
-            f"got {', '.join(map(str, frame.columns))}"
-        )
-
-
-def _thin(frame: pd.DataFrame, keep: npt.ArrayLike, max_rows: int = _MAX_POINTS) -> pd.DataFrame:
-    """Evenly spaced rows by position, always keeping the rows in ``keep``."""
-    if len(frame) <= max_rows:
-        return frame
-    idx = np.unique(np.concatenate([np.linspace(0, len(frame) - 1, max_rows).round(), keep]).astype(int))
-    return frame.iloc[idx]
 
 
 def cost_curve(
@@ -109,12 +43,12 @@ def cost_curve(
     naive, optimal
         Policies to mark with a vertical rule at their ``t_hi``.
     """
-    _require(sweep, "sweep", ("threshold", "cost_usd", "act_rate"))
+    require_columns(sweep, "sweep", ("threshold", "cost_usd", "act_rate"))
     finite = sweep[np.isfinite(sweep["threshold"])].reset_index(drop=True)
-    data = _thin(finite, [int(np.argmin(finite["cost_usd"].to_numpy()))])
+    data = thin(finite, [int(np.argmin(finite["cost_usd"].to_numpy()))])
     line = (
         alt.Chart(data)
-        .mark_line(color=_OPTIMAL)
+        .mark_line(color=OPTIMAL)
         .encode(
             x=alt.X("threshold:Q", title="act when score is at least"),
             y=alt.Y("cost_usd:Q", title="realised cost (USD)"),
@@ -135,7 +69,7 @@ def cost_curve(
         rules = pd.DataFrame(marks)
         colour = alt.Color(
             "kind:N",
-            scale=alt.Scale(domain=["naive", "optimal"], range=[_HIGHLIGHT, _OPTIMAL]),
+            scale=alt.Scale(domain=["naive", "optimal"], range=[HIGHLIGHT, OPTIMAL]),
             title="policy",
         )
         layers.append(alt.Chart(rules).mark_rule(strokeDash=[4, 3]).encode(x="threshold:Q", color=colour))
@@ -201,17 +135,17 @@ def reliability_diagram(table: pd.DataFrame, *, title: str = "Is the score calib
     table
         The frame of :func:`nogo.reliability_table`.
     """
-    _require(table, "table", ("mean_p", "observed_rate", "ci_low", "ci_high", "n"))
+    require_columns(table, "table", ("mean_p", "observed_rate", "ci_low", "ci_high", "n"))
     diagonal = (
         alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]}))
         .mark_line(color="#999", strokeDash=[4, 3])
         .encode(x="x:Q", y="y:Q")
     )
     x = alt.X("mean_p:Q", title="predicted P(acting is right)", scale=alt.Scale(domain=[0, 1]))
-    bars = alt.Chart(table).mark_rule(color=_OPTIMAL).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
+    bars = alt.Chart(table).mark_rule(color=OPTIMAL).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
     points = (
         alt.Chart(table)
-        .mark_point(filled=True, color=_OPTIMAL)
+        .mark_point(filled=True, color=OPTIMAL)
         .encode(
             x=x,
             y=alt.Y("observed_rate:Q", title="observed rate", scale=alt.Scale(domain=[0, 1])),
@@ -235,7 +169,7 @@ def tornado(sensitivity: pd.DataFrame, *, title: str = "Which cost assumption mo
         The frame of :meth:`nogo.CostModel.sensitivity` (its ``attrs["base_cost_usd"]`` draws the base
         line when present).
     """
-    _require(
+    require_columns(
         sensitivity, "sensitivity", ("component", "category", "cost_low_usd", "cost_high_usd", "swing_usd")
     )
     order = sensitivity.sort_values("swing_usd", ascending=False)["component"].tolist()
@@ -278,14 +212,14 @@ def queue_wait(
     sla_minutes
         Draws the service level as a horizontal rule.
     """
-    _require(metrics, "metrics", ("reviewers", "mean_wait_minutes", "p_wait", "utilisation"))
+    require_columns(metrics, "metrics", ("reviewers", "mean_wait_minutes", "p_wait", "utilisation"))
     data = metrics[["reviewers", "mean_wait_minutes", "p_wait", "utilisation"]].copy()
     data["stable"] = np.isfinite(data["mean_wait_minutes"].to_numpy())
     data["mean_wait_minutes"] = data["mean_wait_minutes"].where(data["stable"])
     x = alt.X("reviewers:Q", title="reviewers on shift", axis=alt.Axis(tickMinStep=1))
     line = (
         alt.Chart(data[data["stable"]])
-        .mark_line(point=True, color=_OPTIMAL)
+        .mark_line(point=True, color=OPTIMAL)
         .encode(
             x=x,
             y=alt.Y("mean_wait_minutes:Q", title="mean wait per escalation (minutes)"),
@@ -302,13 +236,13 @@ def queue_wait(
     if len(unstable):
         layers.append(
             alt.Chart(unstable)
-            .mark_rule(color=_HIGHLIGHT, strokeWidth=3, opacity=0.5)
+            .mark_rule(color=HIGHLIGHT, strokeWidth=3, opacity=0.5)
             .encode(x=x, tooltip=[alt.Tooltip("reviewers:Q", title="unstable: queue grows without end")])
         )
     if sla_minutes is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"sla_minutes": [float(sla_minutes)]}))
-            .mark_rule(color=_HIGHLIGHT, strokeDash=[4, 3])
+            .mark_rule(color=HIGHLIGHT, strokeDash=[4, 3])
             .encode(y="sla_minutes:Q")
         )
     return alt.layer(*layers).properties(title=title)
@@ -330,7 +264,7 @@ def impact_grid_chart(
     frequency_cut_per_day, severity_cut_usd
         The cuts that split the quadrants, drawn as rules.
     """
-    _require(
+    require_columns(
         grid, "grid", ("action_type", "decisions_per_day", "severity_usd", "quadrant", "recommended_level")
     )
     data = grid[["action_type", "decisions_per_day", "severity_usd", "quadrant", "recommended_level"]]
@@ -380,18 +314,18 @@ def fan_chart(
     horizons
         Days to mark with a rule (only those within the frame's range are drawn).
     """
-    _require(fan, "fan", ("day", "q05", "q25", "q50", "q75", "q95"))
+    require_columns(fan, "fan", ("day", "q05", "q25", "q50", "q75", "q95"))
     data = fan[["day", "q05", "q25", "q50", "q75", "q95"]]
     x = alt.X("day:Q", title="day")
     outer = (
         alt.Chart(data)
-        .mark_area(opacity=0.2, color=_OPTIMAL)
+        .mark_area(opacity=0.2, color=OPTIMAL)
         .encode(x=x, y=alt.Y("q05:Q", title=value_title), y2="q95:Q")
     )
-    inner = alt.Chart(data).mark_area(opacity=0.35, color=_OPTIMAL).encode(x=x, y="q25:Q", y2="q75:Q")
+    inner = alt.Chart(data).mark_area(opacity=0.35, color=OPTIMAL).encode(x=x, y="q25:Q", y2="q75:Q")
     median = (
         alt.Chart(data)
-        .mark_line(color=_OPTIMAL)
+        .mark_line(color=OPTIMAL)
         .encode(x=x, y="q50:Q", tooltip=["day:Q", alt.Tooltip("q50:Q", format=",.2f", title="median")])
     )
     layers: list[alt.Chart] = [outer, inner, median]
@@ -422,7 +356,7 @@ def selection_rates_chart(
         The frame of :func:`nogo.selection_rates` (``group``, ``selection_rate``, ``impact_ratio``,
         ``passes_four_fifths``).
     """
-    _require(rates, "rates", ("group", "selection_rate", "impact_ratio", "passes_four_fifths"))
+    require_columns(rates, "rates", ("group", "selection_rate", "impact_ratio", "passes_four_fifths"))
     data = rates[["group", "selection_rate", "impact_ratio", "passes_four_fifths"]].copy()
     data["group"] = data["group"].astype(str)
     data["verdict"] = np.where(data["passes_four_fifths"].fillna(False).astype(bool), "passes", "fails")
@@ -433,7 +367,7 @@ def selection_rates_chart(
             x=alt.X("selection_rate:Q", title="selection rate", axis=alt.Axis(format="%")),
             y=alt.Y("group:N", title=None, sort="-x"),
             color=alt.Color(
-                "verdict:N", scale=alt.Scale(domain=["passes", "fails"], range=[_OPTIMAL, _HIGHLIGHT])
+                "verdict:N", scale=alt.Scale(domain=["passes", "fails"], range=[OPTIMAL, HIGHLIGHT])
             ),
             tooltip=[
                 "group:N",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from nogo.charts import builders as charts
+from nogo.charts.theme import setup as setup_charts
 from nogo.formatting import math_safe_html
 
 __all__ = ["notebook_setup", "register_math_safe_tables"]
@@ -27,7 +27,7 @@ def notebook_setup(renderer: str = "svg") -> None:
     True
     >>> pd.reset_option("display.max_colwidth"); pd.reset_option("display.precision")
     """
-    charts.setup(renderer)
+    setup_charts(renderer)
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.precision", 4)
     register_math_safe_tables()

@@ -32,30 +32,24 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, check_rate, check_same_length
+from nogo._validate import as_float_array, as_months, check_rate, check_same_length
+from nogo.errors import InputError
 
 __all__ = [
     "amortisation_schedule",
     "forbearance",
     "forbearance_schedule",
     "income_driven",
+    "level_payment_usd",
     "monthly_payment_usd",
     "remaining_balance_usd",
     "term_extension",
     "total_interest_usd",
+    "two_phase_plan",
 ]
 
 
 # -- boundary checks ----------------------------------------------------------------------------------
-
-
-def _months(name: str, values: npt.ArrayLike, low: int = 0) -> np.ndarray:
-    arr = as_float_array(name, values, nonnegative=True)
-    bad = (arr != np.floor(arr)) | (arr < low)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{name}: expected whole months >= {low}, found {arr[i]:g} at row {i}")
-    return arr
 
 
 def _loans(**arrays: np.ndarray) -> list[np.ndarray]:
@@ -81,7 +75,17 @@ def _accumulation(r: np.ndarray, months: np.ndarray) -> np.ndarray:
         return np.where(r > 0, _growth(r, months) / np.where(r > 0, r, 1.0), months)
 
 
-def _payment(principal: np.ndarray, annual_rate: np.ndarray, n: np.ndarray) -> np.ndarray:
+def level_payment_usd(principal: np.ndarray, annual_rate: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The level monthly payment of validated loan arrays (no checks: :func:`monthly_payment_usd` checks).
+
+    For code that has already validated ``principal`` (USD), ``annual_rate`` and ``n`` (months >= 1),
+    e.g. a case pricing a whole loan book.
+
+    Examples
+    --------
+    >>> level_payment_usd(np.array([1200.0]), np.array([0.0]), np.array([12.0])).tolist()
+    [100.0]
+    """
     r = annual_rate / 12.0
     with np.errstate(invalid="ignore", divide="ignore"):
         level = principal * r / -np.expm1(-n * np.log1p(r))
@@ -99,7 +103,7 @@ def _basic(principal_usd: Any, annual_rate: Any, term_months: Any) -> list[np.nd
     return _loans(
         principal_usd=as_float_array("principal_usd", principal_usd, nonnegative=True),
         annual_rate=as_float_array("annual_rate", annual_rate, unit_interval=True),
-        term_months=_months("term_months", term_months, low=1),
+        term_months=as_months("term_months", term_months, low=1),
     )
 
 
@@ -119,7 +123,7 @@ def monthly_payment_usd(
     [100.0, 106.62]
     """
     p, a, n = _basic(principal_usd, annual_rate, term_months)
-    return _out(_payment(p, a, n), principal_usd, annual_rate, term_months)
+    return _out(level_payment_usd(p, a, n), principal_usd, annual_rate, term_months)
 
 
 def total_interest_usd(
@@ -135,7 +139,7 @@ def total_interest_usd(
     0.0
     """
     p, a, n = _basic(principal_usd, annual_rate, term_months)
-    return _out(n * _payment(p, a, n) - p, principal_usd, annual_rate, term_months)
+    return _out(n * level_payment_usd(p, a, n) - p, principal_usd, annual_rate, term_months)
 
 
 def remaining_balance_usd(
@@ -154,7 +158,7 @@ def remaining_balance_usd(
     [1200.0, 900.0, 0.0]
     """
     p, a, n = _basic(principal_usd, annual_rate, term_months)
-    k = _months("months_paid", months_paid)
+    k = as_months("months_paid", months_paid)
     p, a, n, k = _loans(principal_usd=p, annual_rate=a, term_months=n, months_paid=k)
     if (k > n).any():
         i = int(np.flatnonzero(k > n)[0])
@@ -180,7 +184,7 @@ def amortisation_schedule(principal_usd: float, annual_rate: float, term_months:
     if p.size != 1:
         raise InputError(f"principal_usd: expected one loan (scalars), got {p.size} values")
     month = np.arange(1, int(n[0]) + 1, dtype=np.float64)
-    pay = _payment(p, a, n)
+    pay = level_payment_usd(p, a, n)
     opening = _balance(p, a, n, month - 1)
     interest = opening * a / 12.0
     return pd.DataFrame(
@@ -197,7 +201,7 @@ def amortisation_schedule(principal_usd: float, annual_rate: float, term_months:
 # -- offers ---------------------------------------------------------------------------------------------
 
 
-def _plan(
+def two_phase_plan(
     balance: np.ndarray,
     rate: np.ndarray,
     n: np.ndarray,
@@ -206,8 +210,21 @@ def _plan(
     repay_months: np.ndarray,
     repay_payment: np.ndarray,
 ) -> pd.DataFrame:
-    """The plan columns of a two-phase plan (relief, then a level payment) against the current plan."""
-    old = _payment(balance, rate, n)
+    """The plan columns (module docstring) of a two-phase plan against the current level plan.
+
+    Validated arrays, one value per loan: the ``balance`` (USD), ``rate`` (annual) and ``n`` remaining
+    months of the current plan; ``relief_months`` at ``relief_payment`` (USD a month), then
+    ``repay_months`` at ``repay_payment``. The offer functions and the loan-steering case build on it.
+
+    Examples
+    --------
+    >>> one = lambda x: np.array([float(x)])
+    >>> plan = two_phase_plan(one(1200), one(0), one(12), one(0), one(0), one(24), one(50))
+    >>> plan[["old_payment_usd", "new_term_months", "monthly_saving_usd", "total_cost_change_usd"]]
+       old_payment_usd  new_term_months  monthly_saving_usd  total_cost_change_usd
+    0            100.0               24                50.0                    0.0
+    """
+    old = level_payment_usd(balance, rate, n)
     new_total = relief_months * relief_payment + repay_months * repay_payment
     now = np.where(relief_months > 0, relief_payment, repay_payment)
     added = relief_months + repay_months - n
@@ -239,9 +256,9 @@ def _offer_inputs(
     arrays = {
         "balance_usd": as_float_array("balance_usd", balance_usd, nonnegative=True),
         "annual_rate": as_float_array("annual_rate", annual_rate, unit_interval=True),
-        "remaining_term_months": _months("remaining_term_months", remaining_term_months, low=1),
+        "remaining_term_months": as_months("remaining_term_months", remaining_term_months, low=1),
     }
-    arrays.update({k: _months(k, v, low=low) for k, (v, low) in months.items()})
+    arrays.update({k: as_months(k, v, low=low) for k, (v, low) in months.items()})
     return _loans(**arrays)
 
 
@@ -290,8 +307,8 @@ def forbearance(
     accrued = b * a / 12.0 * k
     n2 = n if extend_term else n - k
     principal = b + accrued if capitalise else b
-    pay = _payment(principal, a, n2) + (0.0 if capitalise else accrued / n2)
-    out = _plan(b, a, n, k, np.zeros_like(b), n2, pay)
+    pay = level_payment_usd(principal, a, n2) + (0.0 if capitalise else accrued / n2)
+    out = two_phase_plan(b, a, n, k, np.zeros_like(b), n2, pay)
     out.insert(0, "new_balance_usd", principal)
     out.insert(0, "accrued_interest_usd", accrued)
     return out
@@ -344,7 +361,9 @@ def forbearance_schedule(
         cap = unpaid if month == k_months else 0.0
         principal, unpaid = principal + cap, unpaid - cap
         rows.append(("forbearance", 0.0, interest, unpaid, cap, principal))
-    pay = float(_payment(np.array([principal]), np.array([float(a[0])]), np.array([float(n_left)]))[0])
+    pay = float(
+        level_payment_usd(np.array([principal]), np.array([float(a[0])]), np.array([float(n_left)]))[0]
+    )
     for _ in range(n_left):
         interest = principal * rate
         principal = principal + interest - pay
@@ -394,7 +413,7 @@ def term_extension(
         balance_usd=b, annual_rate=a, remaining_term_months=n, new_term_months=n2, new_annual_rate=a2
     )
     zero = np.zeros_like(b)
-    return _plan(b, a, n, zero, zero, n2, _payment(b, a2, n2))  # old plan at the old rate
+    return two_phase_plan(b, a, n, zero, zero, n2, level_payment_usd(b, a2, n2))  # old plan at the old rate
 
 
 def income_driven(
@@ -436,7 +455,7 @@ def income_driven(
         balance_usd=b, annual_rate=a, remaining_term_months=n, months_reduced=m, reduced_payment_usd=q
     )
     s = check_rate("interest_subsidy", interest_subsidy)
-    old = _payment(b, a, n)
+    old = level_payment_usd(b, a, n)
     for name, value, bad, what in (
         ("reduced_payment_usd", q, q > old * (1 + 1e-12), "at most the current payment"),
         ("months_reduced", m, m >= n, "fewer than remaining_term_months"),
@@ -450,6 +469,6 @@ def income_driven(
     after = b * (1.0 + _growth(g, m)) - (1.0 - s_eff) * q * _accumulation(g, m)
     after = np.maximum(after, 0.0)
     n2 = n if extend_term else n - m
-    out = _plan(b, a, n, m, q, n2, _payment(after, a, n2))
+    out = two_phase_plan(b, a, n, m, q, n2, level_payment_usd(after, a, n2))
     out.insert(0, "balance_after_relief_usd", after)
     return out

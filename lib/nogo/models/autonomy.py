@@ -25,7 +25,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, check_choice, check_rate, check_same_length
+from nogo._validate import (
+    as_float_array,
+    as_paired_counts,
+    as_whole_numbers,
+    check_choice,
+    check_items,
+    check_rate,
+)
+from nogo.errors import InputError
 from nogo.models.stats import proportion_upper_bound
 
 __all__ = [
@@ -73,19 +81,6 @@ _RATIONALE = {
 }
 _ALONE = 0
 _RESTRICTIVE = ("approval", "blocked")
-
-
-def _check_items(kind: str, items: Any, cls: type) -> tuple[Any, ...]:
-    """A tuple of ``cls`` instances with distinct names, or raise naming the first bad one."""
-    out = (items,) if isinstance(items, cls) else tuple(items)
-    for i, item in enumerate(out):
-        if not isinstance(item, cls):
-            raise InputError(f"{kind}: expected a {cls.__name__}, got {type(item).__name__} at position {i}")
-    names = [item.name for item in out]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise InputError(f"{kind}: two share the name {dupes[0]!r}; give one a label")
-    return out
 
 
 def _check_frame(frame: Any, who: str, columns: Iterable[str], *, nonempty: bool = False) -> None:
@@ -331,7 +326,7 @@ class AutonomySurface:
     rules: tuple[Rule, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rules", _check_items("rules", self.rules, Rule))
+        object.__setattr__(self, "rules", check_items("rules", self.rules, Rule))
 
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
         _check_frame(frame, "AutonomySurface", (), nonempty=True)
@@ -476,25 +471,6 @@ def impact_grid(
     return grid
 
 
-def _as_counts(name: str, values: npt.ArrayLike) -> np.ndarray:
-    arr = as_float_array(name, values, nonnegative=True)
-    bad = arr != np.floor(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{name}: expected whole numbers, found {arr[i]:g} at row {i}")
-    return arr
-
-
-def _paired_counts(errors: npt.ArrayLike, decisions: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    k, n = _as_counts("errors", errors), _as_counts("decisions", decisions)
-    check_same_length({"errors": k, "decisions": n})
-    k, n = np.broadcast_arrays(k, n)
-    if (k > n).any():
-        i = int(np.flatnonzero(k > n)[0])
-        raise InputError(f"errors: expected errors <= decisions, found {k[i]:g} > {n[i]:g} at row {i}")
-    return k, n
-
-
 def check_promotion_gate(
     errors: npt.ArrayLike,
     decisions: npt.ArrayLike,
@@ -527,9 +503,9 @@ def check_promotion_gate(
     ['too few decisions', 'passed', 'upper bound above budget']
     """
     check_choice("method", method, ("wilson", "clopper-pearson"))
-    k, n = _paired_counts(errors, decisions)
+    k, n = as_paired_counts(errors, decisions)
     budget = check_rate("error_budget", error_budget)
-    min_n = float(_as_counts("min_decisions", min_decisions)[0])
+    min_n = float(as_whole_numbers("min_decisions", min_decisions)[0])
     ub = np.ones_like(n)
     seen = n > 0
     if seen.any():

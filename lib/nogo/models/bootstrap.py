@@ -26,21 +26,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, check_choice, check_whole_number
-from nogo.models.costs import DecisionCosts
-from nogo.models.thresholds import (
-    _ACT,
-    _DEC,
-    _ESC,
-    Policy,
-    _prefix,
-    _search_two,
-    _sort_log,
-    best_threshold,
-    best_two_thresholds,
-)
+from nogo._validate import as_float_array, check_choice, check_whole_number
+from nogo.errors import InputError
+from nogo.models.costs import ACT, DECLINE, ESCALATE, DecisionCosts
+from nogo.models.decision_log import prefix_sums, sort_log
+from nogo.models.threshold_search import search_two_cuts
+from nogo.models.thresholds import Policy, best_threshold, best_two_thresholds
 
-__all__ = ["BootstrapResult", "bootstrap_policy"]
+__all__ = ["BootstrapResult", "bootstrap_policy", "resample_counts"]
 
 _BLOCK_CELLS = 4_000_000  # replicates x decisions held in memory at once
 
@@ -86,8 +79,18 @@ class BootstrapResult:
         return out
 
 
-def _resample_counts(rng: np.random.Generator, n_rep: int, n: int) -> np.ndarray:
-    """Bootstrap counts: how often each of n rows is drawn in each of n_rep resamples of size n."""
+def resample_counts(rng: np.random.Generator, n_rep: int, n: int) -> np.ndarray:
+    """Bootstrap counts: how often each of ``n`` rows is drawn in each of ``n_rep`` resamples of size ``n``.
+
+    A resample as weights, shape ``(n_rep, n)``: weighted sums over a log replace indexing it, so all
+    replicates run as one array operation. Each row sums to ``n``.
+
+    Examples
+    --------
+    >>> w = resample_counts(np.random.default_rng(0), 3, 5)
+    >>> w.shape, w.sum(axis=1).tolist()
+    ((3, 5), [5.0, 5.0, 5.0])
+    """
     draws = rng.integers(0, n, size=(n_rep, n))
     flat = (draws + np.arange(n_rep)[:, None] * n).ravel()
     return np.bincount(flat, minlength=n_rep * n).reshape(n_rep, n).astype(np.float64)
@@ -99,11 +102,11 @@ def _out_of_bag_cost(cost: np.ndarray, left_out: np.ndarray, i: np.ndarray, j: n
     ``cost`` is (n, 3) in sorted order, ``left_out`` (B, n). A left-out row in the escalated band that
     cannot be escalated (inf) is declined. NaN for a replicate that left no row out.
     """
-    esc = np.where(np.isinf(cost[:, _ESC]), cost[:, _DEC], cost[:, _ESC])
+    esc = np.where(np.isinf(cost[:, ESCALATE]), cost[:, DECLINE], cost[:, ESCALATE])
     rows = np.arange(len(i))
-    a = _prefix(left_out * cost[:, _ACT])[rows, i]
-    e = _prefix(left_out * esc)
-    d = _prefix(left_out * cost[:, _DEC])
+    a = prefix_sums(left_out * cost[:, ACT])[rows, i]
+    e = prefix_sums(left_out * esc)
+    d = prefix_sums(left_out * cost[:, DECLINE])
     total = a + e[rows, j] - e[rows, i] + d[rows, -1] - d[rows, j]
     n_out = left_out.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -158,7 +161,7 @@ def bootstrap_policy(
     check_choice("kind", kind, ("single", "three-way"))
     check_whole_number("n_boot", n_boot, low=1)
     check_whole_number("seed", seed, low=0)
-    log = _sort_log(score, outcome, costs)
+    log = sort_log(score, outcome, costs)
     n = log.n
     budget = None
     if error_budget is not None:
@@ -166,7 +169,7 @@ def bootstrap_policy(
     if kind == "single":
         estimate = best_threshold(score, outcome, costs, error_budget=budget)
         cost = log.cost.copy()
-        cost[:, _ESC] = cost[:, _DEC]  # below the threshold: decline
+        cost[:, ESCALATE] = cost[:, DECLINE]  # below the threshold: decline
     else:
         estimate = best_two_thresholds(score, outcome, costs, error_budget=budget)
         cost = log.cost
@@ -174,19 +177,19 @@ def bootstrap_policy(
     block = max(1, _BLOCK_CELLS // n)
     parts = []
     for start in range(0, n_boot, block):
-        w = _resample_counts(rng, min(block, n_boot - start), n)[:, log.order]
+        w = resample_counts(rng, min(block, n_boot - start), n)[:, log.order]
         if kind == "single":
-            gain = _prefix(w * (cost[:, _ACT] - cost[:, _DEC]))
-            total = (w * cost[:, _DEC]).sum(axis=1, keepdims=True) + gain
+            gain = prefix_sums(w * (cost[:, ACT] - cost[:, DECLINE]))
+            total = (w * cost[:, DECLINE]).sum(axis=1, keepdims=True) + gain
             ok = np.broadcast_to(log.valid, total.shape)
             if budget is not None:
-                ok = ok & (_prefix(w * log.wrong) <= budget * n + 1e-9)
+                ok = ok & (prefix_sums(w * log.wrong) <= budget * n + 1e-9)
             total = np.where(ok, total, np.inf)
             i = np.argmin(total, axis=1)
             j = i
             best = total[np.arange(len(i)), i]
         else:
-            i, j, best = _search_two(
+            i, j, best = search_two_cuts(
                 cost,
                 log.wrong,
                 log.valid,

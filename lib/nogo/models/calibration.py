@@ -15,14 +15,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import (
-    InputError,
+from nogo._validate import (
     as_float_array,
     as_outcome_array,
     check_choice,
     check_same_length,
     check_whole_number,
 )
+from nogo.errors import InputError
 from nogo.models.stats import proportion_interval
 
 __all__ = [

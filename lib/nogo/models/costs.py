@@ -31,18 +31,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import (
-    InputError,
-    as_float_array,
-    as_outcome_array,
-    check_choice,
-    check_rate,
-    check_same_length,
-)
+from nogo._validate import as_float_array, as_outcome_array, check_choice, check_rate, check_same_length
+from nogo.errors import InputError
 
 __all__ = [
+    "ACT",
     "ACTIONS",
     "CATEGORIES",
+    "DECLINE",
+    "ESCALATE",
     "LEVELS",
     "OUTCOMES",
     "CostComponent",
@@ -52,6 +49,8 @@ __all__ = [
 
 ACTIONS: tuple[str, ...] = ("act", "escalate", "decline")
 """The three actions, in the order used for tie-breaking (the first cheapest wins)."""
+ACT, ESCALATE, DECLINE = 0, 1, 2
+"""Column of each action in the ``(n, 3)`` cost arrays (:meth:`DecisionCosts.expected`, ``.realised``)."""
 OUTCOMES: tuple[str, ...] = ("act_right", "false_action", "missed", "hold_right", "review", "delay")
 CATEGORIES: tuple[str, ...] = ("financial", "reputational", "legal")
 LEVELS: tuple[str, ...] = ("low", "base", "high")

@@ -26,9 +26,10 @@ import pandas as pd
 from scipy.special import expit, logit
 from scipy.stats import norm
 
-from nogo.errors import InputError, as_float_array, check_choice
+from nogo._validate import as_bounded_scalar, as_float_array, as_rng, check_choice, check_count
+from nogo.errors import InputError
 from nogo.models.costs import DecisionCosts
-from nogo.models.dynamics import _count, _paths_frame, _rng, _scalar
+from nogo.models.dynamics import paths_frame
 
 __all__ = ["degradation", "self_training_loop"]
 
@@ -126,12 +127,12 @@ def self_training_loop(
     >>> bool(abs(day.loc[30, "true_positive_rate"] - day.loc[1, "true_positive_rate"]) < 0.02)
     True
     """
-    n_days = _count("days", days)
-    n = _count("n_per_day", n_per_day)
-    paths = _count("n_paths", n_paths)
-    a0 = _scalar("alpha", alpha)
-    b0 = _scalar("beta", beta, low=0.0, low_open=True, expected="a slope > 0")
-    t = _scalar(
+    n_days = check_count("days", days)
+    n = check_count("n_per_day", n_per_day)
+    paths = check_count("n_paths", n_paths)
+    a0 = as_bounded_scalar("alpha", alpha)
+    b0 = as_bounded_scalar("beta", beta, low=0.0, low_open=True, expected="a slope > 0")
+    t = as_bounded_scalar(
         "threshold",
         threshold,
         low=0.0,
@@ -141,9 +142,9 @@ def self_training_loop(
         expected="a probability strictly between 0 and 1",
     )
     check_choice("declined_label", declined_label, ("negative", "missing"))
-    eps = _scalar("explore_rate", explore_rate, low=0.0, high=1.0, expected="a rate in [0, 1]")
-    window = _count("window_days", window_days)
-    rng = _rng(seed)
+    eps = as_bounded_scalar("explore_rate", explore_rate, low=0.0, high=1.0, expected="a rate in [0, 1]")
+    window = check_count("window_days", window_days)
+    rng = as_rng(seed)
 
     coef = np.tile([a0, b0], (paths, 1))
     logit_t = float(logit(t))
@@ -179,7 +180,7 @@ def self_training_loop(
             buffer.append((x, y.astype(np.float64), acted.astype(np.float64)))
         xs, ys, ws = (np.concatenate(parts, axis=1) for parts in zip(*buffer, strict=True))
         coef = _fit_logistic(xs, ys, ws, coef)
-    return _paths_frame(out, day0=1)
+    return paths_frame(out, day0=1)
 
 
 def _per_day(name: str, value: npt.ArrayLike, n_days: int, **checks: Any) -> np.ndarray:
@@ -266,7 +267,7 @@ def degradation(
     >>> bool(d.loc[60, "cost_per_decision_usd"] > d.loc[60, "recalibrated_cost_per_decision_usd"])
     True
     """
-    n_days = _count("days", days)
+    n_days = check_count("days", days)
     noise = _per_day("input_noise_sd", input_noise_sd, n_days, nonnegative=True)
     shift = _per_day("input_shift", input_shift, n_days)
     if not isinstance(costs, DecisionCosts):
@@ -281,13 +282,13 @@ def degradation(
                 "costs: a wrong action and a miss must together cost more than the right outcomes"
             )
         threshold = float(np.clip(regret_act / (regret_act + regret_decline), 0.0, 1.0))
-    t = _scalar("threshold", threshold, low=0.0, high=1.0, expected="a probability in [0, 1]")
-    a = _scalar("alpha", alpha)
-    b = _scalar("beta", beta, low=0.0, low_open=True, expected="a slope > 0")
-    n = _count("n_per_day", n_per_day)
-    paths = _count("n_paths", n_paths)
-    bins = _count("n_bins", n_bins)
-    rng = _rng(seed)
+    t = as_bounded_scalar("threshold", threshold, low=0.0, high=1.0, expected="a probability in [0, 1]")
+    a = as_bounded_scalar("alpha", alpha)
+    b = as_bounded_scalar("beta", beta, low=0.0, low_open=True, expected="a slope > 0")
+    n = check_count("n_per_day", n_per_day)
+    paths = check_count("n_paths", n_paths)
+    bins = check_count("n_bins", n_bins)
+    rng = as_rng(seed)
 
     cols = ("act_rate", "error_rate", "ece", "cost_per_decision_usd", "recalibrated_cost_per_decision_usd")
     out = {c: np.empty((n_days + 1, paths)) for c in cols}
@@ -305,7 +306,7 @@ def degradation(
         out["ece"][d] = _ece_by_row(p_launch, y, bins)
         out["cost_per_decision_usd"][d] = np.where(act, cost_act, cost_decline).mean(1)
         out["recalibrated_cost_per_decision_usd"][d] = np.where(p_now >= t, cost_act, cost_decline).mean(1)
-    frame = _paths_frame(out)
+    frame = paths_frame(out)
     frame.insert(2, "input_noise_sd", np.tile(noise, paths))
     frame.insert(3, "input_shift", np.tile(shift, paths))
     return frame

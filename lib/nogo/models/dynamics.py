@@ -28,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array
+from nogo._validate import as_bounded_scalar, as_float_array, as_rng, check_count
+from nogo.errors import InputError
 
 __all__ = [
     "OfferMarket",
@@ -37,6 +38,7 @@ __all__ = [
     "inventory_projection",
     "offer_summary",
     "offer_sweep",
+    "paths_frame",
     "projection_table",
     "repricing_loop",
 ]
@@ -44,53 +46,24 @@ __all__ = [
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-# -- boundary checks shared with nogo.models.drift
+# -- paths ---------------------------------------------------------------------------------------------
 
 
-def _scalar(
-    name: str,
-    value: Any,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    expected: str | None = None,
-) -> float:
-    """One finite number within optional bounds, or :class:`InputError` naming ``name``."""
-    arr = as_float_array(name, value)
-    if arr.size != 1:
-        raise InputError(f"{name}: expected a single number, got {arr.size} values")
-    v = float(arr[0])
-    bad_low = low is not None and (v <= low if low_open else v < low)
-    bad_high = high is not None and (v >= high if high_open else v > high)
-    if bad_low or bad_high:
-        if expected is None:
-            lo = "" if low is None else f"{'>' if low_open else '>='} {low:g}"
-            hi = "" if high is None else f"{'<' if high_open else '<='} {high:g}"
-            expected = "a number " + " and ".join(s for s in (lo, hi) if s)
-        raise InputError(f"{name}: expected {expected}, got {value!r}")
-    return v
+def paths_frame(arrays: dict[str, np.ndarray], day0: int = 0) -> pd.DataFrame:
+    """Tidy frame from ``(days, paths)`` arrays: one row per path and day, path-major.
 
+    The shape every simulation here returns (and :func:`fan` and :func:`projection_table` read):
+    columns ``path``, ``day`` (numbered from ``day0``) and one column per array.
 
-def _count(name: str, value: Any) -> int:
-    """A positive whole number."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InputError(f"{name}: expected a positive whole number, got {value!r}")
-    return int(value)
-
-
-def _rng(seed: Any) -> np.random.Generator:
-    """A generator from an int seed (or a generator passed through); never a global seed."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"seed: expected a whole number or a numpy Generator, got {seed!r}")
-    return np.random.default_rng(int(seed))
-
-
-def _paths_frame(arrays: dict[str, np.ndarray], day0: int = 0) -> pd.DataFrame:
-    """Tidy frame from (days, paths) arrays: one row per path and day, path-major."""
+    Examples
+    --------
+    >>> paths_frame({"price_usd": np.array([[1.0, 2.0], [1.5, 2.5]])}, day0=1)
+       path  day  price_usd
+    0     0    1        1.0
+    1     0    2        1.5
+    2     1    1        2.0
+    3     1    2        2.5
+    """
     n_days, n_paths = next(iter(arrays.values())).shape
     out = {
         "path": np.repeat(np.arange(n_paths), n_days),
@@ -110,7 +83,9 @@ def _pair(name: str, value: Any, default: float) -> tuple[float, float]:
     items = list(value) if isinstance(value, tuple | list) else [value, value]
     if len(items) != 2:
         raise InputError(f"{name}: expected one number or a pair (seller A, seller B), got {value!r}")
-    lo, hi = (default if v is None else _scalar(name, v, low=0.0, expected="a price >= 0") for v in items)
+    lo, hi = (
+        default if v is None else as_bounded_scalar(name, v, low=0.0, expected="a price >= 0") for v in items
+    )
     return lo, hi
 
 
@@ -174,14 +149,18 @@ def repricing_loop(
     >>> float(repricing_loop(100.0, 0.9, 1.2, 30, cap_usd=150.0)["price_b_usd"].iloc[-1])
     150.0
     """
-    p0 = _scalar("p0_a_usd", p0_a_usd, low=0.0, low_open=True, expected="a price > 0")
+    p0 = as_bounded_scalar("p0_a_usd", p0_a_usd, low=0.0, low_open=True, expected="a price > 0")
     m = np.array(
         [
-            _scalar("multiplier_a", multiplier_a, low=0.0, low_open=True, expected="a multiplier > 0"),
-            _scalar("multiplier_b", multiplier_b, low=0.0, low_open=True, expected="a multiplier > 0"),
+            as_bounded_scalar(
+                "multiplier_a", multiplier_a, low=0.0, low_open=True, expected="a multiplier > 0"
+            ),
+            as_bounded_scalar(
+                "multiplier_b", multiplier_b, low=0.0, low_open=True, expected="a multiplier > 0"
+            ),
         ]
     )
-    n_days = _count("days", days)
+    n_days = check_count("days", days)
     floor = np.array(_pair("floor_usd", floor_usd, 0.0))
     cap = np.array(_pair("cap_usd", cap_usd, np.inf))
     if (floor > cap).any():
@@ -190,16 +169,18 @@ def repricing_loop(
         )
     rate = None
     if max_daily_change is not None:
-        rate = _scalar("max_daily_change", max_daily_change, low=0.0, low_open=True, expected="a share > 0")
-    sd = _scalar("noise_sd", noise_sd, low=0.0)
-    paths = _count("n_paths", n_paths)
+        rate = as_bounded_scalar(
+            "max_daily_change", max_daily_change, low=0.0, low_open=True, expected="a share > 0"
+        )
+    sd = as_bounded_scalar("noise_sd", noise_sd, low=0.0)
+    paths = check_count("n_paths", n_paths)
     jitter = np.ones((n_days + 1, 2, paths))
     if sd > 0:
         if seed is None:
             raise InputError("seed: a simulation with noise_sd > 0 needs an explicit seed")
-        jitter = np.exp(sd * _rng(seed).standard_normal((n_days + 1, 2, paths)))
+        jitter = np.exp(sd * as_rng(seed).standard_normal((n_days + 1, 2, paths)))
     elif seed is not None:
-        _rng(seed)  # validate it all the same
+        as_rng(seed)  # validate it all the same
 
     price = np.empty((n_days + 1, 2, paths))  # day, seller, path
     price[0, 0] = p0
@@ -211,7 +192,7 @@ def repricing_loop(
                 prev = price[d - 1, s]
                 target = np.clip(target, prev * (1 - rate), prev * (1 + rate))
             price[d, s] = np.clip(target, floor[s], cap[s])
-    return _paths_frame({"price_a_usd": price[:, 0], "price_b_usd": price[:, 1]})
+    return paths_frame({"price_a_usd": price[:, 0], "price_b_usd": price[:, 1]})
 
 
 # -- fan charts and the 30/60/90 table --------------------------------------------------------------------
@@ -340,11 +321,15 @@ class OfferMarket:
     resale_sd: float = 0.0
 
     def __post_init__(self) -> None:
-        _scalar("median_value_usd", self.median_value_usd, low=0.0, low_open=True, expected="a value > 0")
+        as_bounded_scalar(
+            "median_value_usd", self.median_value_usd, low=0.0, low_open=True, expected="a value > 0"
+        )
         for name in ("value_sd", "reservation_sd", "cost_rate", "holding_days", "resale_sd"):
-            _scalar(name, getattr(self, name), low=0.0)
-        _scalar("seller_discount", self.seller_discount, high=1.0, high_open=True, expected="a share < 1")
-        _scalar("market_drift_per_year", self.market_drift_per_year)
+            as_bounded_scalar(name, getattr(self, name), low=0.0)
+        as_bounded_scalar(
+            "seller_discount", self.seller_discount, high=1.0, high_open=True, expected="a share < 1"
+        )
+        as_bounded_scalar("market_drift_per_year", self.market_drift_per_year)
 
     @property
     def drift_factor(self) -> float:
@@ -430,10 +415,12 @@ def binding_offers(
     market = OfferMarket() if market is None else market
     if not isinstance(market, OfferMarket):
         raise InputError(f"market: expected an OfferMarket, got {type(market).__name__}")
-    n = _count("n_homes", n_homes)
-    sd = _scalar("estimate_sd", estimate_sd, low=0.0)
-    m = _scalar("margin_of_safety", margin_of_safety, high=1.0, high_open=True, expected="a share < 1")
-    arrays = _offer_arrays(_rng(seed).standard_normal((4, n)), market, sd, np.asarray(m))
+    n = check_count("n_homes", n_homes)
+    sd = as_bounded_scalar("estimate_sd", estimate_sd, low=0.0)
+    m = as_bounded_scalar(
+        "margin_of_safety", margin_of_safety, high=1.0, high_open=True, expected="a share < 1"
+    )
+    arrays = _offer_arrays(as_rng(seed).standard_normal((4, n)), market, sd, np.asarray(m))
     return pd.DataFrame({"home": np.arange(n), **arrays})
 
 
@@ -493,7 +480,7 @@ def offer_sweep(
         i = int(np.flatnonzero(margins >= 1)[0])
         raise InputError(f"margins_of_safety: expected shares < 1, found {margins[i]:g} at row {i}")
     sds = as_float_array("estimate_sds", estimate_sds, nonnegative=True)
-    z = _rng(seed).standard_normal((4, _count("n_homes", n_homes)))
+    z = as_rng(seed).standard_normal((4, check_count("n_homes", n_homes)))
     parts = []
     for sd in sds:
         summary = _summarise(_offer_arrays(z, market, float(sd), margins[:, None]))
@@ -532,17 +519,17 @@ def inventory_projection(
     True
     """
     _check_frame(offers, ("accepted", "value_usd", "offer_usd", "cost_usd"))
-    n_days = _count("days", days)
-    mu = _scalar("market_drift_per_year", market_drift_per_year)
-    sigma = _scalar("market_sd_per_year", market_sd_per_year, low=0.0)
-    paths = _count("n_paths", n_paths)
+    n_days = check_count("days", days)
+    mu = as_bounded_scalar("market_drift_per_year", market_drift_per_year)
+    sigma = as_bounded_scalar("market_sd_per_year", market_sd_per_year, low=0.0)
+    paths = check_count("n_paths", n_paths)
     acc = offers["accepted"].to_numpy(dtype=bool)
     value = float(offers["value_usd"].to_numpy(dtype=np.float64)[acc].sum())
     basis = float((offers["offer_usd"] + offers["cost_usd"]).to_numpy(dtype=np.float64)[acc].sum())
-    steps = mu / 365.0 + sigma * np.sqrt(1 / 365.0) * _rng(seed).standard_normal((n_days, paths))
+    steps = mu / 365.0 + sigma * np.sqrt(1 / 365.0) * as_rng(seed).standard_normal((n_days, paths))
     index = np.exp(np.vstack([np.zeros((1, paths)), np.cumsum(steps, axis=0)]))
     worth = value * index
-    return _paths_frame(
+    return paths_frame(
         {
             "market_index": index,
             "inventory_value_usd": worth,

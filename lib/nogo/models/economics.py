@@ -35,7 +35,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, check_same_length
+from nogo._validate import as_float_array, check_same_length
+from nogo.errors import InputError
 
 __all__ = [
     "BreakEven",

@@ -42,7 +42,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import poisson
 
-from nogo.errors import InputError, as_float_array, check_same_length
+from nogo._validate import as_float_array, check_same_length
+from nogo.errors import InputError
 
 __all__ = [
     "FATIGUE_DEFAULTS",

@@ -25,7 +25,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from nogo.errors import InputError, as_float_array, as_scalar, check_choice
+from nogo._validate import as_float_array, as_scalar, check_choice
+from nogo.errors import InputError
 
 __all__ = [
     "FourFifthsCheck",

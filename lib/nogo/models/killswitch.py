@@ -23,8 +23,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, as_outcome_array, as_scalar, check_choice, check_rate
-from nogo.models.autonomy import _check_items, _paired_counts
+from nogo._validate import (
+    as_float_array,
+    as_outcome_array,
+    as_paired_counts,
+    as_scalar,
+    check_choice,
+    check_items,
+    check_rate,
+)
+from nogo.errors import InputError
 from nogo.models.stats import proportion_interval
 
 __all__ = [
@@ -85,7 +93,7 @@ def rollback_trigger(
     >>> rollback_trigger([1, 12], [20, 100], rollback_rate=0.05).fired.tolist()
     [False, True]
     """
-    k, n = _paired_counts(errors, decisions)
+    k, n = as_paired_counts(errors, decisions)
     cap = check_rate("rollback_rate", rollback_rate)
     lv = _check_half_level(level)
     lower = _lower_bound(k, n, lv, method)
@@ -478,7 +486,7 @@ class SignalCap(KillSwitch):
 
 
 def _switches(switches: Any) -> tuple[KillSwitch, ...]:
-    out = _check_items("switches", switches, KillSwitch)
+    out = check_items("switches", switches, KillSwitch)
     if not out:
         raise InputError("switches: expected at least one kill switch")
     return out

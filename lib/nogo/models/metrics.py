@@ -27,7 +27,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, stats
 
-from nogo.errors import InputError, as_scalar, check_choice
+from nogo._validate import as_scalar, check_choice
+from nogo.errors import InputError
 
 __all__ = [
     "EVENT_LOG_SCHEMA",

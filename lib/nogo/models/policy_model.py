@@ -50,25 +50,41 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, as_outcome_array, check_choice, check_rate
-from nogo.models.costs import DecisionCosts
+from nogo._validate import as_float_array, as_outcome_array, check_choice, check_rate
+from nogo.errors import InputError
+from nogo.models.costs import ACT, DECLINE, ESCALATE, DecisionCosts
 from nogo.models.escalation import queue_metrics
 
 __all__ = [
+    "IMPACT_RATIO_TOLERANCE",
+    "TOLERANCE",
     "PolicyAssumptions",
     "PolicyMetrics",
     "PolicySettings",
     "PreparedLog",
+    "adverse_impact",
+    "as_settings",
+    "capacity_ok",
+    "escalation_load",
     "evaluate_policy",
     "prepare_policy_log",
+    "usd_label",
 ]
 
-_ACT, _ESC, _DEC = 0, 1, 2
-_TOL = 1e-12
-_AIR_TOL = 1e-9  # as nogo.models.fairness: a ratio of exactly 4/5 meets the rule
+TOLERANCE = 1e-12
+"""Floating-point slack on the capacity and error-budget comparisons (a policy at a limit meets it)."""
+IMPACT_RATIO_TOLERANCE = 1e-9
+"""Slack on the four-fifths comparison, as in :mod:`nogo.models.fairness`: a ratio of exactly 4/5 meets it."""
 
 
-def _usd(x: float) -> str:
+def usd_label(x: float) -> str:
+    """Dollars for a sentence: ``$1,234`` from $100 up, three significant digits below, ``none`` for inf.
+
+    Examples
+    --------
+    >>> usd_label(12345.6), usd_label(0.4567), usd_label(float("inf"))
+    ('$12,346', '$0.457', 'none')
+    """
     return "none" if math.isinf(x) else (f"${x:,.0f}" if abs(x) >= 100 else f"${x:.3g}")
 
 
@@ -199,7 +215,7 @@ class PolicySettings:
 
     def describe(self) -> str:
         """A compact, canonical description (the ``choice`` recorded in a progress store)."""
-        cap = _usd(self.value_cap_usd)
+        cap = usd_label(self.value_cap_usd)
         return f"t_lo={self.t_lo:.4g} t_hi={self.t_hi:.4g} cap={cap} reviewers={self.reviewers}"
 
 
@@ -307,7 +323,7 @@ def prepare_policy_log(
     if len(costs) not in (1, len(log)):
         raise InputError(f"costs: expected one value per decision ({len(log)}) or scalars, got {len(costs)}")
     expected, realised = costs.expected(prob), costs.realised(outcome)
-    if not np.isfinite(expected[:, _ESC]).all():
+    if not np.isfinite(expected[:, ESCALATE]).all():
         raise InputError("costs: escalate_usd must be finite (this drill prices escalation); got inf")
     k = round(1 / threshold_step) if 0 < threshold_step <= 0.5 else 0
     if k < 2 or abs(k * threshold_step - 1) > 1e-9:
@@ -429,7 +445,8 @@ class PolicyMetrics:
         return out
 
 
-def _as_settings(settings: PolicySettings | Mapping[str, Any]) -> PolicySettings:
+def as_settings(settings: PolicySettings | Mapping[str, Any]) -> PolicySettings:
+    """``settings`` as :class:`PolicySettings` (a mapping of its fields is accepted), or raise."""
     if isinstance(settings, PolicySettings):
         return settings
     if isinstance(settings, Mapping):
@@ -439,20 +456,23 @@ def _as_settings(settings: PolicySettings | Mapping[str, Any]) -> PolicySettings
     )
 
 
-def _capacity_ok(load: np.ndarray, reviewers: np.ndarray, max_utilisation: float) -> np.ndarray:
+def capacity_ok(load: np.ndarray, reviewers: np.ndarray, max_utilisation: float) -> np.ndarray:
     """The capacity constraint: a stable queue with utilisation at most ``max_utilisation``."""
-    return (load < reviewers) & (load / reviewers <= max_utilisation + _TOL)
+    return (load < reviewers) & (load / reviewers <= max_utilisation + TOLERANCE)
 
 
-def _load(prep: PreparedLog, n_escalate: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def escalation_load(prep: PreparedLog, n_escalate: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Arrival rate per hour and offered load (erlangs), computed as :func:`evaluate_policy` does."""
     a = prep.assumptions
     rate = np.asarray(n_escalate, dtype=np.float64) / prep.days / a.hours_per_day
     return rate, rate * a.handle_minutes / 60.0
 
 
-def _impact(acted: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Selection rates (G, ...) and the adverse-impact ratio (NaN where no group is selected)."""
+def adverse_impact(acted: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Selection rates (G, ...) and the adverse-impact ratio (NaN where no group is selected).
+
+    ``acted`` counts each group's favourable outcomes (G, ...) and ``sizes`` the group sizes (G,).
+    """
     rates = acted / sizes.reshape((-1,) + (1,) * (acted.ndim - 1))
     top = rates.max(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -475,37 +495,37 @@ def evaluate_policy(prepared: PreparedLog, settings: PolicySettings | Mapping[st
     >>> (m.n_act, m.n_escalate, m.n_decline), round(m.cost_usd, 6)  # 0.05*10 + 0.1*50 + 2 + 0.3*5
     ((2, 1, 1), 9.0)
     """
-    s, prep, a = _as_settings(settings), prepared, prepared.assumptions
+    s, prep, a = as_settings(settings), prepared, prepared.assumptions
     n = prep.n
     j = int(np.searchsorted(prep.p, s.t_lo, side="left"))  # rows below j: p < t_lo, declined
     i = int(np.searchsorted(prep.p, s.t_hi, side="left"))  # rows from i: p >= t_hi
     ce, cr = prep.cum_expected, prep.cum_realised
-    base_e = ce[j, _DEC] + (ce[n, _ESC] - ce[j, _ESC])  # decline below t_lo, escalate the rest ...
-    base_r = cr[j, _DEC] + (cr[n, _ESC] - cr[j, _ESC])
+    base_e = ce[j, DECLINE] + (ce[n, ESCALATE] - ce[j, ESCALATE])  # decline below t_lo, escalate the rest ...
+    base_r = cr[j, DECLINE] + (cr[n, ESCALATE] - cr[j, ESCALATE])
     if s.value_cap_usd >= prep.value_suffix_max[i]:  # ... and act on every row from i
         n_act = n - i
-        act_e = (ce[n, _ACT] - ce[i, _ACT]) - (ce[n, _ESC] - ce[i, _ESC])
-        act_r = (cr[n, _ACT] - cr[i, _ACT]) - (cr[n, _ESC] - cr[i, _ESC])
+        act_e = (ce[n, ACT] - ce[i, ACT]) - (ce[n, ESCALATE] - ce[i, ESCALATE])
+        act_r = (cr[n, ACT] - cr[i, ACT]) - (cr[n, ESCALATE] - cr[i, ESCALATE])
         err, wrong = prep.cum_error[n] - prep.cum_error[i], prep.cum_wrong[n] - prep.cum_wrong[i]
         acted_g = None if prep.cum_group is None else prep.cum_group[:, n] - prep.cum_group[:, i]
     else:  # ... and act on the rows from i within the cap
         idx = i + np.flatnonzero(prep.value_usd[i:] <= s.value_cap_usd)
         n_act = len(idx)
-        act_e = (prep.expected[idx, _ACT] - prep.expected[idx, _ESC]).sum()
-        act_r = (prep.realised[idx, _ACT] - prep.realised[idx, _ESC]).sum()
+        act_e = (prep.expected[idx, ACT] - prep.expected[idx, ESCALATE]).sum()
+        act_r = (prep.realised[idx, ACT] - prep.realised[idx, ESCALATE]).sum()
         err, wrong = (1.0 - prep.p[idx]).sum(), prep.wrong[idx].sum()
         acted_g = None
         if prep.group_codes is not None:
             acted_g = np.bincount(prep.group_codes[idx], minlength=len(prep.group_labels))
     n_esc = n - j - n_act
-    rate, load = _load(prep, n_esc)
+    rate, load = escalation_load(prep, n_esc)
     q = queue_metrics(rate, a.handle_minutes, s.reviewers, sla_minutes=a.sla_minutes).iloc[0]
     staffing = s.reviewers * a.reviewer_cost_per_hour_usd * a.hours_per_day * prep.days
     rates = ratio = None
     if prep.cum_group is not None:
         sizes = prep.cum_group[:, n]
         hits = acted_g if a.favourable == "act" else sizes - prep.cum_group[:, j]
-        r, air = _impact(np.asarray(hits, dtype=np.float64), sizes)
+        r, air = adverse_impact(np.asarray(hits, dtype=np.float64), sizes)
         rates, ratio = dict(zip(prep.group_labels, map(float, r), strict=True)), float(air)
     within = None if a.sla_minutes is None else float(q["within_sla"])
     metrics = PolicyMetrics(
@@ -542,7 +562,7 @@ def _violations(m: PolicyMetrics, prep: PreparedLog, load: float) -> tuple[str, 
             f"capacity: the review queue is unstable ({per_day} are {load:.1f} reviewers' worth of work, "
             f"{c} on shift); the backlog grows without end"
         )
-    elif not _capacity_ok(np.asarray(load), np.asarray(float(c)), a.max_utilisation):
+    elif not capacity_ok(np.asarray(load), np.asarray(float(c)), a.max_utilisation):
         out.append(
             f"capacity: reviewers {m.utilisation:.0%} busy ({per_day}, {c} reviewers), "
             f"above the {a.max_utilisation:.0%} limit"
@@ -554,12 +574,12 @@ def _violations(m: PolicyMetrics, prep: PreparedLog, load: float) -> tuple[str, 
         )
     if a.max_reviewers is not None and c > a.max_reviewers:
         out.append(f"headcount: {c} reviewers, only {a.max_reviewers} available")
-    if a.error_budget is not None and m.error_rate > a.error_budget + _TOL:
+    if a.error_budget is not None and m.error_rate > a.error_budget + TOLERANCE:
         out.append(
             f"error budget: {m.error_rate:.2%} of decisions are expected wrong autonomous actions, "
             f"budget {a.error_budget:.2%}"
         )
-    if m.impact_ratio is not None and m.impact_ratio < a.min_impact_ratio - _AIR_TOL:
+    if m.impact_ratio is not None and m.impact_ratio < a.min_impact_ratio - IMPACT_RATIO_TOLERANCE:
         rates = m.selection_rates or {}
         low, high = min(rates, key=rates.__getitem__), max(rates, key=rates.__getitem__)
         out.append(

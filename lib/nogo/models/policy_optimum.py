@@ -19,26 +19,26 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nogo.errors import InputError, as_float_array, check_rate
+from nogo._validate import as_float_array, check_rate
+from nogo.errors import InputError
+from nogo.models.costs import ACT, DECLINE, ESCALATE
 from nogo.models.escalation import reviewers_needed
 from nogo.models.policy_model import (
-    _ACT,
-    _AIR_TOL,
-    _DEC,
-    _ESC,
-    _TOL,
+    IMPACT_RATIO_TOLERANCE,
+    TOLERANCE,
     PolicyMetrics,
     PolicySettings,
     PreparedLog,
-    _capacity_ok,
-    _impact,
-    _load,
-    _usd,
+    adverse_impact,
+    capacity_ok,
+    escalation_load,
     evaluate_policy,
+    usd_label,
 )
 
 __all__ = [
     "Submission",
+    "min_reviewers",
     "naive_settings",
     "optimal_policy",
     "regret",
@@ -50,15 +50,18 @@ __all__ = [
 # --------------------------------------------------------------------------- headcount and optimum
 
 
-def _min_reviewers(prep: PreparedLog, n_escalate: np.ndarray) -> np.ndarray:
-    """Smallest headcount (>= 1) meeting capacity and any service level, per escalation count."""
+def min_reviewers(prep: PreparedLog, n_escalate: np.ndarray) -> np.ndarray:
+    """Smallest headcount (>= 1) meeting capacity and any service level, per escalation count.
+
+    ``n_escalate`` holds escalation counts over the whole log; the result has its shape.
+    """
     a = prep.assumptions
-    rate, load = _load(prep, n_escalate)
+    rate, load = escalation_load(prep, n_escalate)
     c = np.maximum(1.0, np.ceil(load / a.max_utilisation))
-    down = (c > 1) & _capacity_ok(load, np.maximum(c - 1, 1.0), a.max_utilisation)
+    down = (c > 1) & capacity_ok(load, np.maximum(c - 1, 1.0), a.max_utilisation)
     c = np.where(down, c - 1, c)
     for _ in range(8):  # floating-point edge cases only: at most a step or two
-        short = ~_capacity_ok(load, c, a.max_utilisation)
+        short = ~capacity_ok(load, c, a.max_utilisation)
         if not short.any():
             break
         c = np.where(short, c + 1, c)
@@ -81,7 +84,7 @@ def reviewers_for(prepared: PreparedLog, t_lo: float, t_hi: float, value_cap_usd
     12
     """
     m = evaluate_policy(prepared, PolicySettings(t_lo, t_hi, value_cap_usd, 1))
-    return int(_min_reviewers(prepared, np.array([m.n_escalate]))[0])
+    return int(min_reviewers(prepared, np.array([m.n_escalate]))[0])
 
 
 def naive_settings(prepared: PreparedLog, confidence: float = 0.9) -> PolicySettings:
@@ -158,19 +161,19 @@ def optimal_policy(
         suffix = np.cumsum(h[::-1], axis=0)[::-1][1:]  # row t: rows with kb >= t + 1
         return suffix.sum(axis=1), np.cumsum(suffix, axis=1)[:, :m]
 
-    dec_all, _ = table(prep.expected[:, _DEC])
-    esc_all, esc_cap = table(prep.expected[:, _ESC])
-    _, act_cap = table(prep.expected[:, _ACT])
+    dec_all, _ = table(prep.expected[:, DECLINE])
+    esc_all, esc_cap = table(prep.expected[:, ESCALATE])
+    _, act_cap = table(prep.expected[:, ACT])
     count_all, count_cap = table(None)
     _, err_cap = table(1.0 - prep.p)
-    f = prep.cum_expected[n, _DEC] - dec_all + esc_all  # (k,) by t_lo
+    f = prep.cum_expected[n, DECLINE] - dec_all + esc_all  # (k,) by t_lo
     g = act_cap - esc_cap  # (k, m) by t_hi, cap
     cost = f[:, None, None] + g[None, :, :]
     n_esc = np.rint(count_all[:, None, None] - count_cap[None, :, :]).astype(np.int64)
     n_esc = np.maximum(n_esc, 0)  # negative only for t_lo > t_hi, which is infeasible anyway
     feasible = np.broadcast_to((t_grid[:, None] <= t_grid[None, :])[:, :, None], cost.shape).copy()
     if a.error_budget is not None:
-        feasible &= (err_cap / n <= a.error_budget + _TOL)[None, :, :]
+        feasible &= (err_cap / n <= a.error_budget + TOLERANCE)[None, :, :]
     if prep.group_codes is not None:
         sizes = prep.cum_group[:, n]
         hits = []
@@ -178,11 +181,11 @@ def optimal_policy(
             w = (prep.group_codes == code).astype(np.float64)
             all_g, cap_g = table(w)
             hits.append(cap_g if a.favourable == "act" else all_g)
-        _, air = _impact(np.stack(hits), sizes)
-        ok = ~(air < a.min_impact_ratio - _AIR_TOL)
+        _, air = adverse_impact(np.stack(hits), sizes)
+        ok = ~(air < a.min_impact_ratio - IMPACT_RATIO_TOLERANCE)
         feasible &= ok[None, :, :] if a.favourable == "act" else ok[:, None, None]
     uniq, inverse = np.unique(n_esc, return_inverse=True)
-    heads = _min_reviewers(prep, uniq)
+    heads = min_reviewers(prep, uniq)
     reviewers = heads[inverse].reshape(cost.shape)
     if a.max_reviewers is not None:
         feasible &= reviewers <= a.max_reviewers
@@ -223,8 +226,8 @@ class Submission:
         """Plain-text verdict."""
         broken = "; ".join(self.violations) if self.violations else "none"
         return (
-            f"Regret: {_usd(self.regret_usd)} against the optimum ({self.optimum.settings.describe()}, "
-            f"expected cost {_usd(self.optimum.cost_usd)}). Constraints broken: {broken}."
+            f"Regret: {usd_label(self.regret_usd)} against the optimum ({self.optimum.settings.describe()}, "
+            f"expected cost {usd_label(self.optimum.cost_usd)}). Constraints broken: {broken}."
         )
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from nogo.errors import InputError, as_float_array, check_choice, check_same_length
+from nogo._validate import as_float_array, check_choice, check_same_length
+from nogo.errors import InputError
 
 __all__ = ["proportion_interval", "proportion_upper_bound"]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array
+from nogo._validate import as_float_array
+from nogo.errors import InputError
 
 __all__ = ["example_log"]
 

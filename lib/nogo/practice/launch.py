@@ -28,8 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from nogo._validate import check_choice
 from nogo.cases.casefile import LAUNCH_CALLS, RUBRIC_DIMENSIONS
-from nogo.errors import InputError, check_choice
+from nogo.errors import InputError
 from nogo.formatting import math_safe_html, math_safe_text
 
 __all__ = [

@@ -32,21 +32,22 @@ from nogo.cases.casefile import CaseFile
 from nogo.charts import ACTION_COLOURS, THEME
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
+from nogo.models.costs import ACT as _ACT
 from nogo.models.costs import ACTIONS, DecisionCosts
+from nogo.models.costs import DECLINE as _DEC
+from nogo.models.costs import ESCALATE as _ESC
 from nogo.models.policy_model import (
-    _ACT,
-    _DEC,
-    _ESC,
     PolicyAssumptions,
     PolicyMetrics,
     PolicySettings,
     PreparedLog,
-    _as_settings,
-    _usd,
     evaluate_policy,
     prepare_policy_log,
 )
-from nogo.models.policy_optimum import Submission, _min_reviewers, naive_settings, optimal_policy, submit
+from nogo.models.policy_model import as_settings as _as_settings
+from nogo.models.policy_model import usd_label as _usd
+from nogo.models.policy_optimum import Submission, naive_settings, optimal_policy, submit
+from nogo.models.policy_optimum import min_reviewers as _min_reviewers
 from nogo.practice.progress import ProgressStore
 
 __all__ = [
