@@ -38,7 +38,7 @@ def test_template_validates_and_carries_every_part(tmp_path):
     ("old", "new", "path", "needle", "message"),
     [
         ('date: "2024-02-14"', 'date: "14 Feb 2024"', "sources[0].date", "date:", r"String should match pattern .*got '14 Feb 2024'"),
-        ("domain: example domain", "domian: example domain", "domian", "domian:", r"unknown field 'domian' \(and 1 more problem"),
+        ("domain: example domain", "domian: example domain", "domian", "domian:", r"unknown field 'domian'\n\S+template.yaml:6: domain: missing required field$"),
         ("    source: S1", "    source: S9", "published_figures[0].source", "source: S9", r"'S9' is not a source id; known: S1"),
         ("n_decisions: {default: 5000,", "n_decisions: {default: 50000,", "parameters.n_decisions", "n_decisions:", r"default 50000 is outside the variant range \[2000, 20000\]"),
         ("status: draft ", "status: final ", "status", "status:", r"Input should be 'draft' or 'ready', got 'final'"),
@@ -135,16 +135,16 @@ def test_a_file_is_parsed_once(tmp_path, monkeypatch):
     """One pass over the YAML events builds both the data and the line map (it used to be three)."""
     import yaml
 
-    from nogo.cases import casefile
+    from nogo.cases import _casefile_yaml
 
     calls = []
 
-    class Counting(casefile._Loader):
+    class Counting(_casefile_yaml._Loader):
         def get_event(self):
             calls.append(1)
             return super().get_event()
 
-    monkeypatch.setattr(casefile, "_Loader", Counting)
+    monkeypatch.setattr(_casefile_yaml, "_Loader", Counting)
     load_case(_write(tmp_path, TEMPLATE))
     assert len(calls) == sum(1 for _ in yaml.parse(TEMPLATE, Loader=yaml.SafeLoader))
 
@@ -232,3 +232,88 @@ def test_many_sources_load_and_a_repeated_id_is_named(tmp_path):
     assert len(load_case(_write(tmp_path, text)).sources) == 2999
     with pytest.raises(CaseFileError, match=r"sources: repeated source id\(s\) S2$"):
         load_case(_write(tmp_path, text.replace("id: S2999,", "id: S2,")))
+
+
+# -- issue 13, item 6: every problem of a file, not the first --------------------------------------
+
+THREE_PROBLEMS = [  # (old, new, field path, needle for the line, message): three sections, independent
+    ('date: "2024-02-14"', 'date: "14 Feb 2024"', "sources[0].date", "date:", r"should match pattern"),
+    ("    - a value cap above which a person approves\n\nrubric", "    - a moat\n\nrubric", "drill.key_guardrails",
+     "key_guardrails:", r"'a moat' is not one of the drill's guardrails"),
+    ("    error_budget: 0.01", "    error_budget: 1.5", "contract.promotion_gate.error_budget", "error_budget:",
+     r"strictly between 0 and 1"),
+]
+
+
+DATASET = """
+data:
+  - name: decisions
+    generator: nogo.models.synthetic:example_log
+    description: the generic example log
+    parameters: {n_decisions: "${n_decisions}", seed: "${seed}"}
+"""
+
+
+def _broken(*changes: tuple[str, str]) -> str:
+    text = TEMPLATE
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_every_problem_of_a_file_is_listed_with_its_field_and_line(tmp_path):
+    text = _broken(*[(old, new) for old, new, *_ in THREE_PROBLEMS])
+    file = _write(tmp_path, text)
+    with pytest.raises(CaseFileError) as info:
+        load_case(file)
+    err = info.value
+    expected = [(path, _line_of(text, needle)) for _, _, path, needle, _ in THREE_PROBLEMS]
+    assert [(p.path, p.line) for p in err.problems] == expected
+    for problem, (*_, message) in zip(err.problems, THREE_PROBLEMS, strict=True):
+        assert problem.source == str(file)
+        assert re.search(message, problem.detail), problem.detail
+        assert str(problem) == f"{file}:{problem.line}: {problem.path}: {problem.detail}"
+    # the message lists them all, one a line, the first problem first; the error's fields are the first's
+    assert str(err).splitlines() == [str(p) for p in err.problems]
+    assert (err.source, err.path, err.line, err.detail) == (str(file), *expected[0], err.problems[0].detail)
+
+
+def test_cross_reference_checks_each_report_every_problem(tmp_path):
+    """Checks that compare sections (figures against sources, datasets against generators, the
+    parameters against the id) run whatever else is wrong, and each lists every problem it finds."""
+    text = _broken(("    source: S1", "    source: S8, S9"), ("  case_id: {default: template,", "  case_id: {default: other,"))
+    text += DATASET.replace("example_log", "no_such_log")
+    file = _write(tmp_path, text)
+    with pytest.raises(CaseFileError) as info:
+        load_case(file)
+    found = [(p.path, p.line, p.detail.split(";")[0]) for p in info.value.problems]
+    assert found == [
+        ("published_figures[0].source", _line_of(text, "source: S8"), "'S8' is not a source id"),
+        ("published_figures[0].source", _line_of(text, "source: S8"), "'S9' is not a source id"),
+        ("parameters.case_id", _line_of(text, "case_id:"), "default must be the case id 'template', got 'other'"),
+        ("data[0].generator", _line_of(text, "no_such_log"), "nogo.models.synthetic has no 'no_such_log'"),
+    ]
+
+
+def test_a_wrong_id_is_listed_beside_the_other_problems(tmp_path):
+    text = _broken(("id: template", "id: another"), ("status: draft ", "status: final "))
+    with pytest.raises(CaseFileError) as info:
+        load_case(_write(tmp_path, text))
+    assert [(p.path, p.line) for p in info.value.problems] == [
+        ("status", _line_of(text, "status:")),
+        ("parameters.case_id", _line_of(text, "case_id:")),
+        ("id", _line_of(text, "id: another")),
+    ]
+    assert info.value.problems[-1].detail == "must match the file name 'template'"
+
+
+def test_an_error_with_many_problems_survives_pickling(tmp_path):
+    import pickle
+
+    text = _broken(*[(old, new) for old, new, *_ in THREE_PROBLEMS])
+    with pytest.raises(CaseFileError) as info:
+        load_case(_write(tmp_path, text))
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == str(info.value)
+    assert again.problems == info.value.problems

@@ -140,3 +140,45 @@ def test_assigned_reads_a_parameters_cell():
         "seed": 3,
         "learner": "",
     }
+
+
+def test_nogo_check_lists_every_problem_of_a_case_file(tmp_path, monkeypatch):
+    """Three independent problems in three sections of one case file: three lines, each with its
+    file, line and field (issue 13, item 6); it used to be one line, for the first."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from nogo.app.cli import main
+
+    project = _project(tmp_path)
+    template = (Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+    text = template.replace("id: template", "id: demo", 1).replace("{default: template,", "{default: demo,", 1)
+    for old, new in [
+        ('date: "2024-02-14"', 'date: "14 Feb 2024"'),
+        ("    - a value cap above which a person approves\n\nrubric", "    - a moat\n\nrubric"),
+        ("    error_budget: 0.01", "    error_budget: 1.5"),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    case_file = project.casebook / "demo.yaml"
+    case_file.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+
+    def line(needle: str) -> int:
+        return next(k for k, row in enumerate(lines, 1) if needle in row)
+
+    expected = [
+        f"{case_file}:{line('date:')}: sources[0].date: ",
+        f"{case_file}:{line('key_guardrails:')}: drill.key_guardrails: 'a moat' is not one of",
+        f"{case_file}:{line('error_budget:')}: contract.promotion_gate.error_budget: expected a number",
+    ]
+    found = [p for p in problems(project) if p.startswith(str(case_file))]
+    assert len(found) == 3
+    assert all(p.startswith(e) for p, e in zip(found, expected, strict=True)), found
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOGO_ROOT", raising=False)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code != 0
+    listed = [row for row in result.output.splitlines() if row.startswith(f"- {case_file}")]
+    assert [row[2:] for row in listed] == found

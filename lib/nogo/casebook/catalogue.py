@@ -16,7 +16,7 @@ import pandas as pd
 
 from nogo.casebook.datasets import check_snapshots
 from nogo.casebook.notebooks import EXTRA_NOTEBOOKS, parameters_cell
-from nogo.cases.casefile import CaseFile, load_case
+from nogo.cases.casefile import CaseFile, CaseFileError, load_case
 from nogo.cases.project import Project
 from nogo.errors import NogoError
 from nogo.formatting import html_dollars, looks_like_money, markdown_maths
@@ -171,17 +171,24 @@ def math_problems(project: Project) -> list[str]:
 
 
 def problems(project: Project) -> list[str]:
-    """Every problem in the casebook, each a line naming the file; empty when all is well."""
+    """Every problem in the casebook, each a line naming the file; empty when all is well.
+
+    A case file contributes every problem it has (each with its line and field), not only the first.
+    """
     found: list[str] = []
     cases: list[CaseFile] = []
     for path in project.case_files():
         try:
             cases.append(load_case(path))
+        except CaseFileError as exc:  # every problem of the file, one a line
+            found.extend(map(str, exc.problems))
         except NogoError as exc:
             found.append(str(exc))
     for template in sorted(project.casebook.glob("_*.yaml")):  # templates must stay valid to copy
         try:
             load_case(template)
+        except CaseFileError as exc:
+            found.extend(map(str, exc.problems))
         except NogoError as exc:
             found.append(str(exc))
     real_files = [p for p in project.case_files() if p.suffix == ".yaml" and p.is_file()]
