@@ -2,33 +2,35 @@
 
 An overconfident support agent can raise its resolution rate and CSAT while the customers it
 "resolved" come back the next day: the vanity metrics rise as the quiet ones fail. This module
-computes both kinds from one event log, simulates a log where that divergence is planted, and
-sizes a two-proportion release test (sample size, power, minimum detectable effect).
+computes both kinds from one event log. A log where that divergence is planted
+(:mod:`nogo.models.quiet_failure_log`) and the sizing of a two-proportion release test (sample size,
+power, minimum detectable effect; :mod:`nogo.models.release_test`) are re-exported here.
 
 Event-log schema (:data:`EVENT_LOG_SCHEMA`; one row per contact the agent handled, other columns
 ignored): ``customer_id`` (who made contact; recurrence is per customer), ``timestamp`` (datetimes,
 or text such as "2026-01-05 09:30"), the flags ``resolved`` (the agent marked it resolved),
 ``escalated`` (handed to a person) and ``overridden`` (a user or staff member reversed the agent),
 True/False or 1/0, and ``csat`` (1-5, missing where the customer did not answer).
-
-Sample sizes use the normal approximation for a pooled two-proportion z test (pooled variance
-under H0, unpooled under H1; Fleiss, Levin & Paik, *Statistical Methods for Rates and Proportions*,
-3rd ed., 2003, chapter 4), with Fleiss's continuity correction as an option.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import optimize, stats
 
-from nogo._validate import as_scalar, check_choice
+from nogo._validate import as_scalar
 from nogo.errors import InputError
+from nogo.models.quiet_failure_log import SIMULATED_RATES, simulate_quiet_failure
+from nogo.models.release_test import (
+    SampleSize,
+    minimum_detectable_effect,
+    power_two_proportions,
+    sample_size_two_proportions,
+)
 
 __all__ = [
     "EVENT_LOG_SCHEMA",
@@ -283,323 +285,3 @@ def quiet_failure_metrics(
             "recurrence_24h_rate": recurrence,
         }
     )
-
-
-# -- a log with the divergence planted ----------------------------------------------------------
-
-SIMULATED_RATES: MappingProxyType[str, Any] = MappingProxyType(
-    {
-        "solve": 0.65,  # the agent really fixes the problem (its skill never changes)
-        "escalate_unsolved_before": 0.60,  # escalates an unsolved contact, before the drift
-        "escalate_unsolved_after": 0.10,  # ... and once fully overconfident
-        "return_24h_false_resolution": 0.70,  # a falsely "resolved" customer comes back within 24 h
-        "return_24h_solved": 0.03,  # a truly solved customer comes back anyway
-        "override_false_resolution": 0.30,  # a false resolution is reversed by the user or staff
-        "override_other": 0.02,
-        "csat_response": 0.30,
-        # P(score = 1..5): the customer answers at the end of the contact, before knowing it failed
-        "csat_solved": (0.02, 0.03, 0.10, 0.30, 0.55),
-        "csat_false_resolution": (0.03, 0.05, 0.12, 0.35, 0.45),
-        "csat_escalated": (0.15, 0.20, 0.30, 0.20, 0.15),
-    }
-)
-
-
-def _draw_contacts(rng: np.random.Generator, over: np.ndarray) -> dict[str, np.ndarray]:
-    r = SIMULATED_RATES
-    n = len(over)
-    solved = rng.random(n) < r["solve"]
-    p_esc = r["escalate_unsolved_before"] + over * (
-        r["escalate_unsolved_after"] - r["escalate_unsolved_before"]
-    )
-    escalated = ~solved & (rng.random(n) < p_esc)
-    false_res = ~solved & ~escalated
-    overridden = rng.random(n) < np.where(false_res, r["override_false_resolution"], r["override_other"])
-    csat = np.full(n, np.nan)
-    for kind, mask in (("solved", solved), ("false_resolution", false_res), ("escalated", escalated)):
-        csat[mask] = rng.choice(np.arange(1.0, 6.0), size=int(mask.sum()), p=r[f"csat_{kind}"])
-    csat[rng.random(n) >= r["csat_response"]] = np.nan
-    p_return = np.where(
-        false_res, r["return_24h_false_resolution"], np.where(solved, r["return_24h_solved"], 0.0)
-    )
-    return {
-        "resolved": ~escalated,
-        "escalated": escalated,
-        "overridden": overridden,
-        "csat": csat,
-        "solved": solved,
-        "returns": rng.random(n) < p_return,
-    }
-
-
-def simulate_quiet_failure(
-    days: int = 56,
-    contacts_per_day: float = 300.0,
-    *,
-    drift_start_day: int = 14,
-    drift_days: int = 28,
-    start: str = "2026-01-05",
-    seed: int = 0,
-) -> pd.DataFrame:
-    """A seeded event log in which an overconfident agent games the vanity metrics.
-
-    Model (rates in :data:`SIMULATED_RATES`): each day brings Poisson(``contacts_per_day``) new
-    customers at uniform times. The agent solves 65% of problems, whatever its confidence. An
-    unsolved contact is escalated with a probability that drifts linearly from 0.60 to 0.10 between
-    ``drift_start_day`` and ``drift_start_day + drift_days`` (the column ``overconfidence`` goes from
-    0 to 1); an unsolved contact it does not escalate is marked resolved anyway (a false resolution).
-    Falsely resolved customers come back within 24 hours 70% of the time (solved ones 3%), at a
-    uniform 0.5-23.5 hours later, and their action is reversed 30% of the time (others 2%). CSAT is
-    answered 30% of the time, at the end of the contact: escalations score lowest, so trading
-    escalations for false resolutions raises CSAT. A follow-up contact is drawn the same way but
-    starts no further follow-up; contacts after the last day are dropped.
-
-    So resolution rate (0.79 to 0.965) and CSAT rise while escalations fall, and recurrence within 24
-    hours and overrides climb. Planted truth columns: ``solved``, ``follow_up``, ``overconfidence``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The event-log schema plus the truth columns, sorted by ``timestamp``.
-
-    Examples
-    --------
-    >>> log = simulate_quiet_failure(days=28, contacts_per_day=50, seed=1)
-    >>> list(log.columns)[:6]
-    ['customer_id', 'timestamp', 'resolved', 'escalated', 'overridden', 'csat']
-    >>> bool(log.equals(simulate_quiet_failure(days=28, contacts_per_day=50, seed=1)))
-    True
-    """
-    for name, value, low in (
-        ("days", days, 1),
-        ("drift_start_day", drift_start_day, 0),
-        ("drift_days", drift_days, 1),
-    ):
-        if not isinstance(value, int | np.integer) or value < low:
-            raise InputError(f"{name}: expected a whole number >= {low}, got {value!r}")
-    lam = as_scalar("contacts_per_day", contacts_per_day, nonnegative=True)
-    rng = np.random.default_rng(seed)
-    origin = pd.Timestamp(start)
-    per_day = rng.poisson(lam, size=days)
-    t0_h = np.repeat(np.arange(days) * 24.0, per_day) + rng.uniform(0, 24, size=per_day.sum())
-
-    def drift(t_h: np.ndarray) -> np.ndarray:
-        return np.clip((np.floor(t_h / 24.0) - drift_start_day) / drift_days, 0.0, 1.0)
-
-    first = _draw_contacts(rng, drift(t0_h))
-    customers = np.arange(len(t0_h))
-    back = first["returns"]
-    t1_h = t0_h[back] + rng.uniform(0.5, 23.5, size=int(back.sum()))
-    keep = t1_h < days * 24.0
-    t1_h, back_ids = t1_h[keep], customers[back][keep]
-    second = _draw_contacts(rng, drift(t1_h))
-    t_h = np.concatenate([t0_h, t1_h])
-    frame = pd.DataFrame(
-        {
-            "customer_id": np.concatenate([customers, back_ids]),
-            "timestamp": origin + pd.to_timedelta(np.round(t_h * 3600.0), unit="s"),
-            **{k: np.concatenate([first[k], second[k]]) for k in (*_FLAGS, "csat", "solved")},
-            "follow_up": np.concatenate([np.zeros(len(t0_h), bool), np.ones(len(t1_h), bool)]),
-            "overconfidence": drift(t_h),
-        }
-    )
-    return frame.sort_values("timestamp", kind="stable", ignore_index=True)
-
-
-# -- release-test sizing -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SampleSize:
-    """Sample size for a two-proportion release test; ``n_*_exact`` before rounding up."""
-
-    p_baseline: float
-    p_treatment: float
-    alpha: float
-    power: float
-    two_sided: bool
-    ratio: float
-    continuity_correction: bool
-    n_control_exact: float
-    n_control: int
-    n_treatment: int
-
-    @property
-    def n_total(self) -> int:
-        """Both arms."""
-        return self.n_control + self.n_treatment
-
-    def as_dict(self) -> dict[str, Any]:
-        """A flat record for a results table."""
-        return {**asdict(self), "n_total": self.n_total}
-
-
-def _design(alpha: Any, power: Any, ratio: Any) -> tuple[float, float, float]:
-    a = as_scalar("alpha", alpha)
-    if not 0 < a < 1:
-        raise InputError(f"alpha: expected a significance level strictly between 0 and 1, got {alpha!r}")
-    pw = as_scalar("power", power)
-    if not 0.5 <= pw < 1:
-        raise InputError(f"power: expected a power in [0.5, 1), got {power!r}")
-    r = as_scalar("ratio", ratio)
-    if not r > 0:
-        raise InputError(f"ratio: expected n_treatment / n_control > 0, got {ratio!r}")
-    return a, pw, r
-
-
-def _parts(p1: float, p2: float, alpha: float, two_sided: bool, r: float) -> tuple[float, float, float]:
-    """``z_alpha * sd_H0`` and ``sd_H1`` (per sqrt(n_control)), and |delta|."""
-    z_a = stats.norm.ppf(1 - alpha / 2) if two_sided else stats.norm.ppf(1 - alpha)
-    p_bar = (p1 + r * p2) / (1 + r)
-    sd0 = np.sqrt((1 + 1 / r) * p_bar * (1 - p_bar))
-    sd1 = np.sqrt(p1 * (1 - p1) + p2 * (1 - p2) / r)
-    return z_a * sd0, sd1, abs(p2 - p1)
-
-
-def _n_exact(p1: float, p2: float, alpha: float, power: float, two_sided: bool, r: float, cc: bool) -> float:
-    za_sd0, sd1, d = _parts(p1, p2, alpha, two_sided, r)
-    n = ((za_sd0 + stats.norm.ppf(power) * sd1) / d) ** 2
-    if cc:  # Fleiss's continuity correction, for unequal arms (Fleiss, Levin & Paik 2003, ch. 4)
-        n = n / 4 * (1 + np.sqrt(1 + 2 * (r + 1) / (r * n * d))) ** 2
-    return float(n)
-
-
-def power_two_proportions(
-    p_baseline: float,
-    p_treatment: float,
-    n_per_arm: float,
-    *,
-    alpha: float = 0.05,
-    two_sided: bool = True,
-    ratio: float = 1.0,
-    continuity_correction: bool = False,
-) -> float:
-    """Power of the pooled two-proportion z test: ``n_per_arm`` controls, ``ratio`` times as many treated.
-
-    Normal approximation; the far tail of a two-sided test is ignored (negligible at any useful
-    power). With the continuity correction the difference is reduced by
-    ``(1/n_control + 1/n_treatment) / 2``, the test Fleiss's corrected sample size is built for.
-
-    Examples
-    --------
-    >>> round(power_two_proportions(0.10, 0.15, 686), 3)
-    0.8
-    """
-    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
-    p2 = as_scalar("p_treatment", p_treatment, unit_interval=True)
-    n = as_scalar("n_per_arm", n_per_arm)
-    if not n > 0:
-        raise InputError(f"n_per_arm: expected a positive number of contacts, got {n_per_arm!r}")
-    a, _, r = _design(alpha, 0.5, ratio)
-    za_sd0, sd1, d = _parts(p1, p2, a, two_sided, r)
-    if continuity_correction:
-        d = d - (1 + 1 / r) / (2 * n)
-    if sd1 == 0:
-        return 1.0 if d * np.sqrt(n) > za_sd0 else 0.0
-    return float(stats.norm.cdf((d * np.sqrt(n) - za_sd0) / sd1))
-
-
-def sample_size_two_proportions(
-    p_baseline: float,
-    p_treatment: float | None = None,
-    *,
-    mde_abs: float | None = None,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    two_sided: bool = True,
-    ratio: float = 1.0,
-    continuity_correction: bool = False,
-) -> SampleSize:
-    """Contacts per arm to detect ``p_baseline`` -> ``p_treatment`` with a two-proportion z test.
-
-    ``n_control = (z_a * sqrt((1 + 1/r) p_bar q_bar) + z_b * sqrt(p1 q1 + p2 q2 / r))**2 / delta**2``,
-    with ``p_bar = (p1 + r p2) / (1 + r)`` and ``r = ratio = n_treatment / n_control`` (Fleiss, Levin
-    & Paik 2003, ch. 4); the continuity-corrected size multiplies by
-    ``(1 + sqrt(1 + 2 (r + 1) / (r n delta)))**2 / 4``. Give ``p_treatment`` or ``mde_abs``
-    (``p_treatment = p_baseline + mde_abs``; negative for a decrease).
-
-    Examples
-    --------
-    >>> s = sample_size_two_proportions(0.10, 0.15)
-    >>> s.n_control, s.n_treatment, round(s.n_control_exact, 1)
-    (686, 686, 685.6)
-    >>> sample_size_two_proportions(0.10, mde_abs=0.05, continuity_correction=True).n_control
-    726
-    """
-    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
-    if (p_treatment is None) == (mde_abs is None):
-        raise InputError("p_treatment, mde_abs: give exactly one (the treated rate, or the change to detect)")
-    if p_treatment is None:
-        p2 = p1 + as_scalar("mde_abs", mde_abs)
-        if not 0 <= p2 <= 1:
-            raise InputError(f"mde_abs: p_baseline + mde_abs = {p2:g} is not a rate in [0, 1]")
-    else:
-        p2 = as_scalar("p_treatment", p_treatment, unit_interval=True)
-    if p1 == p2:
-        raise InputError("p_treatment: equals p_baseline; there is no effect to detect")
-    a, pw, r = _design(alpha, power, ratio)
-    n = _n_exact(p1, p2, a, pw, bool(two_sided), r, bool(continuity_correction))
-    n_c = int(np.ceil(n - 1e-9))
-    return SampleSize(
-        p_baseline=p1,
-        p_treatment=p2,
-        alpha=a,
-        power=pw,
-        two_sided=bool(two_sided),
-        ratio=r,
-        continuity_correction=bool(continuity_correction),
-        n_control_exact=n,
-        n_control=n_c,
-        n_treatment=int(np.ceil(r * n - 1e-9)),
-    )
-
-
-def minimum_detectable_effect(
-    p_baseline: float,
-    n_per_arm: float,
-    *,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    two_sided: bool = True,
-    ratio: float = 1.0,
-    continuity_correction: bool = False,
-    direction: str = "increase",
-) -> float:
-    """The smallest absolute change from ``p_baseline`` a test with ``n_per_arm`` controls detects.
-
-    Solves :func:`power_two_proportions` = ``power`` for the treated rate with
-    :func:`scipy.optimize.brentq`, above the baseline (``direction="increase"``) or below it; the
-    inverse of :func:`sample_size_two_proportions` before rounding. Raises when no change up to a
-    rate of 1 (or down to 0) reaches the power.
-
-    Examples
-    --------
-    >>> round(minimum_detectable_effect(0.10, 685.6), 4)
-    0.05
-    """
-    check_choice("direction", direction, ("increase", "decrease"))
-    p1 = as_scalar("p_baseline", p_baseline, unit_interval=True)
-    a, pw, r = _design(alpha, power, ratio)
-    n = as_scalar("n_per_arm", n_per_arm)
-    if not n > 0:
-        raise InputError(f"n_per_arm: expected a positive number of contacts, got {n_per_arm!r}")
-    far = 1.0 if direction == "increase" else 0.0
-    if p1 == far:
-        raise InputError(f"p_baseline: {p1:g} leaves no room for an {direction}")
-
-    def gap(p2: float) -> float:
-        return (
-            power_two_proportions(
-                p1, p2, n, alpha=a, two_sided=two_sided, ratio=r, continuity_correction=continuity_correction
-            )
-            - pw
-        )
-
-    if gap(far) < 0:
-        raise InputError(
-            f"n_per_arm: {n:g} per arm cannot detect any {direction} from {p1:g} with power {pw:g} "
-            f"at alpha {a:g}; more contacts are needed"
-        )
-    near = p1 + (1e-12 if direction == "increase" else -1e-12)
-    p2 = optimize.brentq(gap, near, far, xtol=1e-14, rtol=1e-12)
-    return abs(p2 - p1)
