@@ -579,3 +579,65 @@ def test_markdown_cells_escape_every_currency_dollar():
         assert hit is None, f"markdown cell {k}: unescaped currency {hit.group(0)!r}"
     for f in _case().published_figures:  # labels end up in the record table's HTML
         assert "$" not in f.label, f"{f.name}: label holds a dollar sign"
+
+
+# -- the case interface: what nogo.open_case builds is what the module's own functions give ------------
+
+
+def test_the_case_builds_for_a_variant_what_the_modules_functions_give():
+    case = _case()
+    variant = {**case.variant(4), "markup_group_c_bps": 45.0}  # a drawn size, and a markup off its default
+    assert variant["n_borrowers"] != case.defaults()["n_borrowers"]
+    built = nogo.open_case(case, _ROOT / "data").build(variant)
+    assert built.parameters == variant
+
+    # the log: the generator's book, every offer priced, "keep the plan" left out (one per borrower)
+    seed, n = variant["seed"], variant["n_borrowers"]
+    book = ln.steering_book(n, seed=seed, markup_group_b_bps=20.0, markup_group_c_bps=45.0)
+    offers = ln.loan_offers(book)
+    log = offers[offers["action_type"] != "keep_plan"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(built.log, log)
+    assert len(built.log) == len(offers) - n and "keep_plan" not in set(built.log["action_type"])
+    assert ln.rate_gap_by_group(book).set_index("group").loc["C", "rate_gap_bps"] == pytest.approx(45, abs=3)
+
+    # p: isotonic on minus the months of payments added, out of fold within each hardship stratum
+    y, hard = log["outcome"].to_numpy(dtype=bool), log["hardship"].to_numpy(dtype=bool)
+    change, pay = log["total_cost_change_usd"].to_numpy(), log["payment_usd"].to_numpy()
+    months_added = np.where(change > 0.005, change / pay, 0.0)
+    p = np.empty(len(log))
+    for stratum in (False, True):
+        m = hard == stratum
+        p[m] = nogo.calibrate_out_of_fold(-months_added[m], y[m], n_folds=5, seed=seed)
+    np.testing.assert_allclose(built.p, p, rtol=0, atol=1e-12)
+    assert abs(built.p.mean() - y.mean()) < 0.01  # calibrated in the large
+
+    # costs by hand at the base level: a wrong offer costs the borrower's extra cost + $150 legal + $40 trust;
+    # a withheld offer half the relief it would bring; an officer's call $15 + $5 of waiting, missing 5%
+    value = log["value_usd"].to_numpy()
+    relief = np.where(change > 0.005, np.clip(log["annual_saving_usd"].to_numpy(), 0, None), value)
+    wrong, missed = value + 150 + 40, 0.5 * relief
+    by_hand = np.column_stack([(1 - p) * wrong, 20 + (1 - p) * 0.05 * wrong, p * missed])
+    np.testing.assert_allclose(built.expected_costs(), by_hand, rtol=1e-12)
+    high = built.cost_model.decision_costs(value, level="high")
+    np.testing.assert_allclose(high.array("false_action_usd"), value + 500 + 150)
+    np.testing.assert_allclose(high.array("escalate_usd"), 30 + 20)
+
+    # 30 days of calls on an 8-hour desk, 20 minutes a disclosure call, 80% answered within 4 hours
+    assert built.days == 30.0
+    assert built.desk == nogo.PolicyAssumptions(handle_minutes=20, hours_per_day=8, sla_minutes=240)
+
+    # one hard rule: no offer that raises the total cost (by more than half a cent) is made alone
+    (rule,) = built.hard_rules
+    assert (rule.rule, rule.forbids) == (ln.NO_HIDDEN_COST_RULE, "act")
+    np.testing.assert_array_equal(rule.applies, change > 0.005)
+    best = built.best_actions()
+    assert not np.any((best == "act") & rule.applies)
+    # brute force: the cheapest action each offer may take, the rule's rows choosing between the other two
+    cheapest = np.array(
+        [
+            ("act", "escalate", "decline")[int(np.argmin(row[1:] if bound else row)) + int(bound)]
+            for row, bound in zip(by_hand, change > 0.005, strict=True)
+        ]
+    )
+    np.testing.assert_array_equal(best, cheapest)
+    assert np.any((np.argmin(by_hand, axis=1) == 0) & rule.applies)  # on cost alone some would go alone
