@@ -2,7 +2,7 @@
 
 A web page can rebind its own name (evil.example) to 127.0.0.1 and then talk to a local server as a
 same-origin page, with ``Host: evil.example``. Each test starts the real Voila command of
-:func:`nogo.app.coach.voila_command` on 127.0.0.1 (never anything else: the non-loopback address below only
+:func:`nogo.app.serve.voila_command` on 127.0.0.1 (never anything else: the non-loopback address below only
 ever appears in a Host header) and sends raw HTTP requests, forged and real, to the page, the kernel API
 and the kernel websocket.
 """

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nogo
-from nogo.app import coach
+from nogo.app import coach, serve
 from nogo.app.cli import main
 from nogo.errors import InputError
 from nogo.models.policy_model import evaluate_policy, prepare_policy_log
@@ -285,7 +285,7 @@ def test_voila_command_refuses_beyond_loopback_without_a_token():
     assert _settings(named) == {"allow_remote_access": False, "local_hostnames": ["localhost", "box.lan"]}
     lan = coach.voila_command("a.ipynb", ip="192.168.1.5", token=TOKEN)
     assert f"--Voila.token={TOKEN}" in lan
-    assert "--Voila.identity_provider_class=nogo.app.coach.HostAllowlistIdentityProvider" in lan
+    assert "--Voila.identity_provider_class=nogo.app.serve.HostAllowlistIdentityProvider" in lan
     assert _settings(lan) == {
         "allow_remote_access": True,  # jupyter_server would refuse any non-loopback address: ours checks
         "nogo_allowed_hosts": ["localhost", "127.0.0.1", "::1", "192.168.1.5"],
@@ -316,7 +316,7 @@ def test_host_allowlist_identity_provider_refuses_a_forged_host():
         request = Request()
         settings: ClassVar[dict] = {"nogo_allowed_hosts": ["localhost", "127.0.0.1", "::1", "192.168.1.5"]}
 
-    provider = coach.HostAllowlistIdentityProvider(token="")
+    provider = serve.HostAllowlistIdentityProvider(token="")
     with pytest.raises(web.HTTPError) as refused:
         provider.get_user(Handler())
     assert refused.value.status_code == 403

@@ -1,0 +1,247 @@
+"""The coaching session's widgets: a visible countdown, the reveal, and the report button.
+
+- :class:`Countdown` is a visible mm:ss countdown. A kernel cannot tick on its own without a thread, so
+  the clock is an ``ipywidgets.Play`` widget: the browser advances its ``value`` once a second
+  (``interval=1000``), ``jsdlink`` copies that value into an ``IntProgress`` bar entirely in the browser
+  (the bar moves even while the kernel is busy), and a kernel-side observer renders the remaining mm:ss
+  into an ``HTML`` label. No custom JavaScript; headless, setting ``play.value`` does what a tick does.
+- :class:`Reveal` hides the answer (debrief, the optimal policy for this variant, the Agent Impact
+  Contract) behind a button: nothing of it is computed into a visible output before the click.
+- :class:`ReportButton` writes the session report when clicked.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nogo.cases.case import open_case
+from nogo.cases.casefile import CaseFile
+from nogo.errors import InputError
+from nogo.formatting import math_safe_html
+
+__all__ = ["MAX_MINUTES", "Countdown", "ReportButton", "Reveal", "format_mmss"]
+
+MAX_MINUTES = 240
+
+
+# --------------------------------------------------------------------------- countdown
+def format_mmss(seconds: float) -> str:
+    """Seconds as ``mm:ss`` (rounded up to the whole second, never negative).
+
+    Examples
+    --------
+    >>> format_mmss(1200), format_mmss(65.2), format_mmss(-3)
+    ('20:00', '01:06', '00:00')
+    """
+    s = max(0, math.ceil(float(seconds)))
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+class Countdown:
+    """A visible mm:ss countdown of ``minutes``, ticked by the browser (see the module docstring).
+
+    Press play to start; pause and resume with the same control. ``play.value`` is the seconds
+    elapsed; ``remaining_seconds``, ``text`` and ``time_up`` follow it.
+
+    Examples
+    --------
+    >>> c = Countdown(2)
+    >>> c.play.value = 75
+    >>> c.text, c.time_up
+    ('00:45 left', False)
+    """
+
+    def __init__(self, minutes: int) -> None:
+        import ipywidgets as w
+
+        if (
+            isinstance(minutes, bool)
+            or not isinstance(minutes, int | np.integer)
+            or not 1 <= minutes <= MAX_MINUTES
+        ):
+            raise InputError(
+                f"minutes: expected a whole number of minutes from 1 to {MAX_MINUTES}, got {minutes!r}"
+            )
+        self.minutes = int(minutes)
+        self.total_seconds = 60 * self.minutes
+        self.play = w.Play(value=0, min=0, max=self.total_seconds, step=1, interval=1000, description="start")
+        self.bar = w.IntProgress(value=0, min=0, max=self.total_seconds, description="elapsed")
+        self.link = w.jsdlink((self.play, "value"), (self.bar, "value"))  # moves in the browser alone
+        self.label = w.HTML()
+        self.play.observe(lambda change: self._render(), names="value")
+        self._render()
+        self.view = w.VBox([self.label, w.HBox([self.play, self.bar])])
+
+    @property
+    def remaining_seconds(self) -> int:
+        return max(0, self.total_seconds - int(self.play.value))
+
+    @property
+    def time_up(self) -> bool:
+        return self.remaining_seconds == 0
+
+    @property
+    def text(self) -> str:
+        return "Time is up" if self.time_up else f"{format_mmss(self.remaining_seconds)} left"
+
+    def _render(self) -> None:
+        colour = "#b00020" if self.remaining_seconds <= 60 else "#222"
+        self.label.value = math_safe_html(
+            f'<div style="font-size:2em;font-family:monospace;color:{colour}">{html.escape(self.text)}</div>'
+        )
+
+    def summary_text(self) -> str:
+        return f"Countdown: {self.minutes} minutes; {self.text} (press play to start)"
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.view)
+
+
+# --------------------------------------------------------------------------- reveal
+def _optimum_text(optimum: Any) -> str:
+    s = optimum.settings
+    cap = "no value cap" if math.isinf(s.value_cap_usd) else f"a value cap of ${s.value_cap_usd:,.0f}"
+    return (
+        f"Optimal policy for this variant: decline below p = {s.t_lo:.2f}, act alone from p = {s.t_hi:.2f} "
+        f"(escalate in between), {cap}, {s.reviewers} reviewer(s): {optimum.n_act:,} act, "
+        f"{optimum.n_escalate:,} escalate, {optimum.n_decline:,} decline; expected cost "
+        f"${optimum.cost_usd:,.0f} (${optimum.cost_per_decision_usd:,.2f} a decision)."
+    )
+
+
+class Reveal:
+    """The answer behind a button: debrief, the optimal policy for this variant, the Agent Impact Contract.
+
+    Nothing is computed or shown until :meth:`reveal` (the button's click) runs; then ``html.value``
+    holds the answer, ``text`` its plain-text form and ``revealed`` is True.
+    """
+
+    def __init__(self, case: CaseFile, inputs: Any, *, assumptions: Any = None) -> None:
+        import ipywidgets as w
+
+        self.case, self.inputs = case, inputs
+        if assumptions is None:
+            built = open_case(case)
+            assumptions = built.desk(built.parameters())
+        self.assumptions = assumptions
+        self.revealed = False
+        self.optimum: Any = None
+        self.text = ""
+        self.button = w.Button(description="Reveal the answer", button_style="warning", icon="eye")
+        self.html = w.HTML(math_safe_html("<i>Hidden until the session ends: press the button.</i>"))
+        self.button.on_click(lambda _: self.reveal())
+        self.view = w.VBox([self.button, self.html])
+
+    def reveal(self) -> str:
+        """Compute and show the answer; returns its plain text (also printed)."""
+        from nogo.models.policy_model import prepare_policy_log
+        from nogo.models.policy_optimum import optimal_policy
+
+        log, p, costs, days = self.inputs
+        prepared = prepare_policy_log(log, p, costs, days=days, assumptions=self.assumptions)
+        self.optimum = optimal_policy(prepared)
+        drill = self.case.drill
+        optimum = _optimum_text(self.optimum)
+        self.text = "\n".join(
+            [
+                f"The launch call the debrief defends: {drill.launch_call}",
+                "Key guardrails: " + "; ".join(drill.key_guardrails),
+                optimum,
+                "",
+                str(self.case.debrief).strip(),
+            ]
+        )
+        guardrails = "".join(f"<li>{html.escape(g)}</li>" for g in drill.key_guardrails)
+        self.html.value = math_safe_html(
+            f"<h3>Debrief</h3><p><b>The call:</b> {html.escape(drill.launch_call)}</p>"
+            f"<p><b>Key guardrails</b></p><ul>{guardrails}</ul>"
+            f"<p>{html.escape(str(self.case.debrief)).replace(chr(10), '<br>')}</p>"
+            f"<h3>The optimal policy for this variant</h3><p>{html.escape(optimum)}</p>"
+            f"<h3>Agent Impact Contract</h3>{self.case.agent_impact_contract()._repr_html_()}"
+        )
+        self.revealed = True
+        self.button.disabled = True
+        print(self.text)
+        return self.text
+
+    def summary_text(self) -> str:
+        return self.text if self.revealed else "The answer is hidden until you press 'Reveal the answer'."
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.view)
+
+
+class ReportButton:
+    """A button that writes the learner's session report (:func:`nogo.app.report.session_report`).
+
+    The report (HTML and CSV of this session's attempts) goes to ``out_dir`` on the machine running the
+    kernel: the coach's, when the session is served. ``paths`` holds what was written, ``error`` why
+    nothing was (e.g. no attempt yet); ``html`` shows either.
+    """
+
+    def __init__(
+        self, store: Any, *, learner: str, case_id: str, variant_seed: int, out_dir: str | Path
+    ) -> None:
+        import ipywidgets as w
+
+        if store is None:
+            raise InputError(
+                "store: expected a nogo.ProgressStore (set `learner` to save attempts), got None"
+            )
+        self.store, self.learner, self.case_id = store, learner, case_id
+        self.variant_seed, self.out_dir = int(variant_seed), Path(out_dir)
+        self.paths: Any = None
+        self.error: str | None = None
+        self.button = w.Button(description="Write my session report", icon="file")
+        self.html = w.HTML()
+        self.button.on_click(lambda _: self.write())
+        self.view = w.VBox([self.button, self.html])
+
+    def write(self) -> Any:
+        """Write the report now (what a click does); returns the paths, or None with ``error`` set."""
+        from nogo.app.report import session_report
+        from nogo.errors import NogoError
+
+        try:
+            self.paths = session_report(
+                self.store, learner=self.learner, case_id=self.case_id, variant_seed=self.variant_seed,
+                out_dir=self.out_dir,
+            )  # fmt: skip
+            self.error = None
+            kept = (
+                f" ({html.escape(self.paths.taken.name)} already held an earlier report, kept as it was)"
+                if self.paths.taken is not None
+                else ""
+            )
+            self.html.value = math_safe_html(
+                f"Report written: <code>{html.escape(str(self.paths.html_path))}</code>{kept}"
+            )
+        except NogoError as exc:
+            self.paths, self.error = None, str(exc)
+            self.html.value = math_safe_html(f'<span style="color:#b00020">{html.escape(self.error)}</span>')
+        return self.paths
+
+    def summary_text(self) -> str:
+        if self.paths is not None:
+            return f"Session report: {self.paths.html_path}"
+        return self.error or f"No session report written yet (it goes to {self.out_dir})."
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+
