@@ -70,7 +70,7 @@ def _fixed(x: float, decimals: int) -> str:
 
 def _signed(x: float, body: str) -> str:
     """``body`` (the absolute value, formatted) with ``-`` in front when ``x`` is negative and shows."""
-    return "-" + body if x < 0 and not set(body) <= set("$0.,") else body
+    return "-" + body if x < 0 and not set(body) <= set("\\$0.,") else body
 
 
 def _check_decimals(decimals: Any) -> int | None:
