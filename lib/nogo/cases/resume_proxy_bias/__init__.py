@@ -1,0 +1,129 @@
+"""Hiring: a resume screener whose label is past hiring decisions, and why removing a word does not fix it.
+
+The domain library of the ``resume-proxy-bias`` case (incidents sheet, section 3: Amazon's experimental
+screener, 2014-2017, 1-5 stars, trained on about ten years of resumes submitted to the company, mostly
+from men; it penalised "women's" and graduates of two all-women's colleges, favoured verbs such as
+"executed" and "captured"; about 500 models of about 50,000 terms; scrapped). The reporting says what the
+models were trained on, not what they were trained to predict: a label of past hiring decisions
+("resembles the people we hired before") is the likely mechanism, an inference that this module plants
+as ``hired_before``, not a reported fact. **No selection rates were published: everything here is a
+synthetic, illustrative reconstruction** with a planted truth (a biased historical label, gender
+proxies), never a reported figure.
+
+One module per concept, every public name re-exported here:
+
+* :mod:`~nogo.cases.resume_proxy_bias.pool`: the synthetic applicant pool and its planted truth;
+* :mod:`~nogo.cases.resume_proxy_bias.screener`: the logistic-regression screener, its stars, the edit;
+* :mod:`~nogo.cases.resume_proxy_bias.audit`: selection rates and impact ratios by group at each cut;
+* :mod:`~nogo.cases.resume_proxy_bias.decisions`: the decision log, the cost model, the autonomy cap;
+* :mod:`~nogo.cases.resume_proxy_bias.charts`: the coefficient and impact-ratio charts;
+
+and :data:`CASE`, the case through the case interface (:class:`nogo.cases.case.Case`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nogo.cases.case import Case, HardRule
+from nogo.cases.resume_proxy_bias.audit import compare_feature_sets, screen_report
+from nogo.cases.resume_proxy_bias.charts import KIND_COLOURS, coefficient_chart, impact_ratio_chart
+from nogo.cases.resume_proxy_bias.decisions import (
+    autonomy_report,
+    decision_log,
+    screening_cost_model,
+    screening_surface,
+)
+from nogo.cases.resume_proxy_bias.pool import (
+    EXPLICIT_TERMS,
+    KNOWN_PROXIES,
+    SKILLS,
+    WOMENS_COLLEGES,
+    HiringPlanted,
+    applicant_pool,
+)
+from nogo.cases.resume_proxy_bias.screener import (
+    STAR_QUANTILES,
+    Screener,
+    drop_explicit_terms,
+    star_ratings,
+    train_screener,
+)
+from nogo.models.calibration import calibrate_out_of_fold
+from nogo.models.costs import CostModel
+
+# fmt: off
+__all__ = [
+    "CASE",
+    "EXPLICIT_TERMS",
+    "KIND_COLOURS",
+    "KNOWN_PROXIES",
+    "SKILLS",
+    "STAR_QUANTILES",
+    "WOMENS_COLLEGES",
+    "HiringPlanted",
+    "ResumeProxyBiasCase",
+    "Screener",
+    "applicant_pool",
+    "autonomy_report",
+    "coefficient_chart",
+    "compare_feature_sets",
+    "decision_log",
+    "drop_explicit_terms",
+    "impact_ratio_chart",
+    "screen_report",
+    "screening_cost_model",
+    "screening_surface",
+    "star_ratings",
+    "train_screener",
+]
+# fmt: on
+
+
+class ResumeProxyBiasCase(Case):
+    """The resume-proxy-bias case through the case interface (:class:`nogo.Case`).
+
+    The decision log is :func:`decision_log` of a screener trained (:func:`train_screener`) on the
+    synthetic pool (:func:`applicant_pool`, with the case's ``label_bias``); ``p`` is calibrated out of
+    fold on the truth; the costs are :func:`screening_cost_model`; a quarter's applicants (90 days,
+    illustrative); the adverse-impact ratio compares who is not declined; one hard rule: never reject an
+    applicant without a person.
+
+    Examples
+    --------
+    >>> from nogo.cases.project import Project
+    >>> data = CASE(Project.find().case("resume-proxy-bias")).build({"n_applicants": 25_000})
+    >>> len(data.log), data.days, data.desk.favourable
+    (25000, 90.0, 'not_declined')
+    >>> data.hard_rules[0].rule, bool((data.best_actions() == "decline").any())
+    ('never reject an applicant without a person', False)
+    """
+
+    DESK = MappingProxyType({"favourable": "not_declined"})
+
+    def decision_log(self, params: Mapping[str, Any]) -> pd.DataFrame:
+        seed = int(params["seed"])
+        pool = applicant_pool(params["n_applicants"], seed=seed, label_bias=params["label_bias"])
+        screener = train_screener(pool, features=pool.attrs["planted"].features, seed=seed)
+        return decision_log(pool, screener)
+
+    def probability(self, log: pd.DataFrame, params: Mapping[str, Any]) -> np.ndarray:
+        return calibrate_out_of_fold(log["score"], log["outcome"], seed=int(params["seed"]))
+
+    def cost_model(self, log: pd.DataFrame, params: Mapping[str, Any]) -> CostModel:
+        return screening_cost_model()
+
+    def days(self, log: pd.DataFrame, params: Mapping[str, Any]) -> float:
+        return 90.0
+
+    def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
+        return [HardRule("never reject an applicant without a person", "decline", np.ones(len(log), bool))]
+
+
+CASE = ResumeProxyBiasCase
+"""The case's class, found by :func:`nogo.open_case` from the id ``resume-proxy-bias``."""
