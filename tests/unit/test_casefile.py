@@ -317,3 +317,177 @@ def test_an_error_with_many_problems_survives_pickling(tmp_path):
     again = pickle.loads(pickle.dumps(info.value))
     assert str(again) == str(info.value)
     assert again.problems == info.value.problems
+
+
+# -- issue 13 item 2 (for issue 14): distractors, calls, failure modes, signature ---------------------
+
+DRILL_EXTRA = """  max_guardrails: 2
+  distractors:
+    - guardrail: a daily limit on how fast prices change
+      why: it slows the loop but never stops it
+    - guardrail: a dashboard of the agent's actions
+      why: a dashboard nobody is paged by is not a control
+"""
+JUDGEMENT = """
+failure_modes:
+  - {name: wrong action at scale, likelihood: 3, severity: 5, why: nobody reviews the big ones}
+  - {name: gaming, likelihood: 5, severity: 3, why: sellers learn the rule}
+  - {name: reviewers swamped, likelihood: 4, severity: 3, why: the queue grows faster than staff}
+  - {name: drift unnoticed, likelihood: 3, severity: 4, why: no monitor on the score}
+  - {name: stale prices, likelihood: 4, severity: 3, why: the feed lags}
+signature:
+  lever: the value cap
+  question: Above which value must a person approve?
+calls:
+  - call: no-go
+    when:
+      - {parameter: cost_false_action_usd, at_least: 150}
+    debrief: A wrong action costs more than review can save.
+  - call: ship with guardrails
+    when:
+      - {parameter: cost_false_action_usd, below: 150}
+      - {parameter: n_decisions, at_least: 10000}
+    debrief: At volume, the cap and a kill switch.
+    key_guardrails: [a value cap above which a person approves, a kill switch on the running loss]
+  - call: ship with guardrails
+    debrief: The cap pays for review.
+    key_guardrails: [a value cap above which a person approves]
+"""
+FULL = TEMPLATE.replace("\n\nrubric:", "\n" + DRILL_EXTRA + "\nrubric:", 1) + JUDGEMENT
+
+
+def test_the_judgement_sections_are_optional_and_load(tmp_path):
+    plain = load_case(_write(tmp_path, TEMPLATE))
+    assert (plain.calls, plain.failure_modes, plain.signature, plain.drill.distractors) == ([], [], None, [])
+    assert plain.drill.max_guardrails is None and plain.ranked_failure_modes == []
+    case = load_case(_write(tmp_path, FULL))
+    assert case.drill.distractors[0].guardrail == "a daily limit on how fast prices change"
+    assert case.drill.max_guardrails == 2
+    assert case.signature == nogo.Signature(lever="the value cap", question="Above which value must a person approve?")
+    assert [str(c) for c in case.calls[1].when] == ["cost_false_action_usd < 150", "n_decisions >= 10000"]
+
+
+def test_failure_modes_rank_by_likelihood_times_severity_then_severity_then_order(tmp_path):
+    case = load_case(_write(tmp_path, FULL))
+    # by hand: 3x5=15 (severity 5), 5x3=15 (3), 3x4=12 (4), then two 4x3=12 (3) in the file's order
+    assert [m.name for m in case.ranked_failure_modes] == [
+        "wrong action at scale", "gaming", "drift unnoticed", "reviewers swamped", "stale prices",
+    ]
+    assert [m.name for m in case.failure_modes][:2] == ["wrong action at scale", "gaming"]  # file order kept
+
+
+def test_call_for_picks_the_first_call_whose_conditions_hold(tmp_path):
+    case = load_case(_write(tmp_path, FULL))
+
+    def by_hand(cost: float, n: int) -> tuple[str, int]:  # the rule the case file states, written out
+        if cost >= 150:
+            return "no-go", 0
+        return ("ship with guardrails", 2) if n >= 10000 else ("ship with guardrails", 1)
+
+    seen = set()
+    for seed in range(200):
+        values = case.variant(seed)
+        call = case.call_for(values)
+        assert (call.call, len(call.key_guardrails)) == by_hand(values["cost_false_action_usd"], values["n_decisions"])
+        assert call.contract == case.contract  # no contract of its own: the case's
+        seen.add((call.call, len(call.key_guardrails)))
+    assert seen == {("no-go", 0), ("ship with guardrails", 2), ("ship with guardrails", 1)}
+    assert case.call_for({}).debrief == "The cap pays for review."  # defaults: 90.0 and 5000
+    assert case.call_for({"cost_false_action_usd": 150}).call == "no-go"  # at_least includes the bound
+    assert case.call_for({"cost_false_action_usd": 149.99, "n_decisions": 10000}).debrief.startswith("At volume")
+    with pytest.raises(InputError, match=r"unknown parameter\(s\) cost_usd"):
+        case.call_for({"cost_usd": 10})
+
+
+def test_call_for_without_calls_is_the_drills_launch_call(tmp_path):
+    case = load_case(_write(tmp_path, TEMPLATE))
+    call = case.call_for(case.variant(3))
+    assert (call.call, call.key_guardrails, call.debrief, call.contract) == (
+        case.drill.launch_call, case.drill.key_guardrails, case.debrief, case.contract
+    )
+    assert isinstance(call, nogo.Call)
+
+
+CONTRACT_CALL = """  - call: ship
+    when:
+      - {parameter: n_decisions, below: 2500}
+    debrief: Small enough to watch by hand.
+    contract:
+      x: 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "needle", "message"),
+    [
+        ("guardrail: a dashboard of the agent's actions", "guardrail: A Weekly audit of  a random sample of actions",
+         "drill.distractors[1].guardrail", "A Weekly audit", r"is one of the drill's guardrails"),
+        ("guardrail: a dashboard of the agent's actions", "guardrail: a daily limit on how fast prices change",
+         "drill.distractors", "distractors:", r"repeated distractor\(s\) 'a daily limit"),
+        ("      why: it slows the loop but never stops it\n", "", "drill.distractors[0].why", "- guardrail: a daily",
+         r"missing required field"),
+        ("max_guardrails: 2", "max_guardrails: 0", "drill.max_guardrails", "max_guardrails:", r"greater than or equal to 1"),
+        ("max_guardrails: 2", "max_guardrails: 1", "calls[1].key_guardrails", "key_guardrails: [a value cap above which a person approves, a kill",
+         r"2 key guardrails, more than drill.max_guardrails \(1\)"),
+        ("{parameter: cost_false_action_usd, at_least: 150}", "{parameter: cost_of_harm_usd, at_least: 150}",
+         "calls[0].when[0].parameter", "cost_of_harm_usd", r"'cost_of_harm_usd' names no parameter; numeric ones: n_decisions, cost_false"),
+        ("{parameter: cost_false_action_usd, at_least: 150}", "{parameter: case_id, at_least: 150}",
+         "calls[0].when[0].parameter", "case_id, at_least", r"parameter case_id is not a number \(default 'template'\)"),
+        ("{parameter: cost_false_action_usd, at_least: 150}", "{parameter: cost_false_action_usd, at_least: 150, below: 300}",
+         "calls[0].when[0]", "at_least: 150, below", r"give 'at_least' or 'below'"),
+        ("{parameter: cost_false_action_usd, at_least: 150}", "{parameter: cost_false_action_usd, at_least: lots}",
+         "calls[0].when[0].at_least", "at_least: lots", r"valid number"),
+        ("    debrief: The cap pays for review.\n", "    debrief: The cap pays for review.\n    when: [{parameter: n_decisions, below: 10000}]\n",
+         "calls[2].when", "when: [{parameter: n_decisions, below: 10000}]", r"the last call is the default: leave out 'when'"),
+        ("    when:\n      - {parameter: cost_false_action_usd, at_least: 150}\n", "",
+         "calls[0]", "- call: no-go", r"only the last call may leave out 'when'"),
+        ("  - call: no-go", "  - call: stop", "calls[0].call", "- call: stop", r"'ship', 'ship with guardrails' or 'no-go', got 'stop'"),
+        ("    key_guardrails: [a value cap above which a person approves]\n", "", "calls[2].key_guardrails",
+         ("debrief: The cap pays", -1), r"a 'ship with guardrails' call must name at least one"),  # the call's line
+        ("key_guardrails: [a value cap above which a person approves]\n", "key_guardrails: [a moat]\n",
+         "calls[2].key_guardrails", "key_guardrails: [a moat]", r"'a moat' is not one of the drill's guardrails"),
+        ("  - call: ship with guardrails\n    debrief: The cap", "  - call: no-go\n    debrief: The cap", "calls", "calls:",
+         r"at the default parameters the calls pick 'no-go', but drill.launch_call is 'ship with guardrails'"),
+        ("calls:\n", "calls:\n" + CONTRACT_CALL, "calls[0].contract.x", "x: 1", r"unknown field"),
+        ("  - {name: gaming, likelihood: 5,", "  - {name: gaming, likelihood: 6,", "failure_modes[1].likelihood",
+         "name: gaming", r"less than or equal to 5"),
+        ("{name: gaming,", "{name: drift unnoticed,", "failure_modes", "failure_modes:", r"repeated failure mode name\(s\) 'drift unnoticed'"),
+        ("  question: Above which value must a person approve?\n", "", "signature.question", "signature:", r"missing required field"),
+    ],
+)
+def test_bad_judgement_sections_name_field_and_line(tmp_path, old, new, path, needle, message):
+    assert old in FULL, old
+    text = FULL.replace(old, new, 1)
+    file = _write(tmp_path, text)
+    with pytest.raises(CaseFileError) as info:
+        load_case(file)
+    problems = [(p.path, p.line, p.detail) for p in info.value.problems]
+    assert len(problems) == 1, problems
+    needle, offset = needle if isinstance(needle, tuple) else (needle, 0)
+    assert problems[0][:2] == (path, _line_of(text, needle) + offset), problems
+    assert re.search(message, problems[0][2]), problems[0][2]
+
+
+def test_fewer_than_three_failure_modes_is_a_problem(tmp_path):
+    modes = JUDGEMENT[JUDGEMENT.index("  - {name: gaming") : JUDGEMENT.index("signature:")]
+    text = FULL.replace(modes, "", 1)
+    with pytest.raises(CaseFileError, match=r"failure_modes: List should have at least 3 items") as info:
+        load_case(_write(tmp_path, text))
+    assert info.value.line == _line_of(text, "failure_modes:")
+
+
+def test_problems_in_the_judgement_sections_are_all_listed(tmp_path):
+    text = FULL
+    for old, new in [
+        ("guardrail: a dashboard of the agent's actions", "guardrail: a kill switch on the running loss"),
+        ("{parameter: n_decisions, at_least: 10000}", "{parameter: decisions, at_least: 10000}"),
+        ("  - {name: gaming, likelihood: 5,", "  - {name: gaming, likelihood: 0,"),
+    ]:
+        text = text.replace(old, new, 1)
+    with pytest.raises(CaseFileError) as info:
+        load_case(_write(tmp_path, text))
+    assert [(p.path, p.line) for p in info.value.problems] == [
+        ("drill.distractors[1].guardrail", _line_of(text, "guardrail: a kill switch")),
+        ("failure_modes[1].likelihood", _line_of(text, "name: gaming")),
+        ("calls[1].when[1].parameter", _line_of(text, "parameter: decisions")),
+    ]
