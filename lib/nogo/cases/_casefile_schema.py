@@ -53,6 +53,7 @@ from nogo.cases._casefile_parts import (
     contract_problems,
     raise_all,
 )
+from nogo.cases.segments_schema import SegmentsSpec
 from nogo.errors import InputError
 from nogo.models.contract import AgentImpactContract
 
@@ -80,6 +81,7 @@ class CaseFile(Strict):
     failure_modes: Annotated[list[FailureMode], Field(min_length=3)] = Field(default_factory=list)
     signature: Signature | None = None
     calls: Annotated[list[Call], Field(min_length=1)] = Field(default_factory=list)
+    segments: SegmentsSpec | None = None  # the generic generator's section (nogo.cases.segments_schema)
 
     @field_validator("sources")
     @classmethod
@@ -123,6 +125,14 @@ class CaseFile(Strict):
     @classmethod
     def _calls_reachable(cls, value: list[Call], info: ValidationInfo) -> list[Call]:
         raise_all(call_problems(value, info.data.get("parameters"), info.data.get("drill")))
+        return value
+
+    @field_validator("segments")
+    @classmethod
+    def _segments_refer_to_parameters(
+        cls, value: SegmentsSpec | None, info: ValidationInfo
+    ) -> SegmentsSpec | None:
+        raise_all(value.parameter_problems(info.data.get("parameters")) if value is not None else [])
         return value
 
     def agent_impact_contract(self, source: str = "") -> AgentImpactContract:
