@@ -520,9 +520,13 @@ def test_the_2017_navient_claims_and_the_settlements_are_never_called_findings()
     # The 2017 Navient claims are the CFPB's allegations; the 2024 order and the Ally case are settlements.
     texts = {
         "casebook/loan-steering.yaml": _CASE_FILE.read_text(encoding="utf-8"),
-        "lib/nogo/cases/loan_steering.py": Path(ln.__file__).read_text(encoding="utf-8"),
+        **{  # the case's package: every module of it
+            f"lib/nogo/cases/loan_steering/{path.name}": path.read_text(encoding="utf-8")
+            for path in sorted(Path(ln.__file__).parent.glob("*.py"))
+        },
         **{f"notebook markdown cell {k}": s for k, s in enumerate(_markdown_cells())},
     }
+    assert sum(where.startswith("lib/") for where in texts) > 1  # every module, not __init__ only
     for where, text in texts.items():
         hit = re.search(r".{0,60}\bfindings?\b.{0,40}", text, flags=re.I | re.S)
         assert hit is None, f"{where} says 'finding': {hit.group(0)!r}"
