@@ -21,7 +21,7 @@ def built(request):
 
 
 def test_every_case_builds_a_consistent_log(built):
-    case, data = built
+    _, data = built
     n = len(data.log)
     assert n > 0 and {"score", "outcome", "value_usd"} <= set(data.log.columns)
     assert data.p.shape == (n,) and np.all((data.p >= 0) & (data.p <= 1))
