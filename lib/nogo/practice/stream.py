@@ -28,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo.errors import InputError, as_float_array, as_outcome_array, check_choice, check_rate
+from nogo._validate import as_float_array, as_outcome_array, check_choice, check_rate
+from nogo.errors import InputError
 from nogo.formatting import math_safe_html
 from nogo.models.costs import DecisionCosts
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from nogo.errors import InputError, check_choice
+from nogo._validate import check_choice
+from nogo.errors import InputError
 
 __all__ = ["DRILLS", "Attempt"]
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from nogo._validate import check_choice
 from nogo.cases.casefile import RUBRIC_DIMENSIONS  # the interview rubric's four dimensions
-from nogo.errors import InputError, check_choice
+from nogo.errors import InputError
 from nogo.practice.progress._sqlite import (
     check_header,
     connect_read_only,
