@@ -491,3 +491,13 @@ def test_problems_in_the_judgement_sections_are_all_listed(tmp_path):
         ("failure_modes[1].likelihood", _line_of(text, "name: gaming")),
         ("calls[1].when[1].parameter", _line_of(text, "parameter: decisions")),
     ]
+
+
+def test_the_file_name_is_compared_with_the_id_as_read(tmp_path):
+    """Spaces around the id are stripped before it is compared with the file name, whether or not
+    another field is wrong (the comparison now runs beside the other checks)."""
+    text = TEMPLATE.replace("id: template", 'id: "  template  "', 1)
+    assert load_case(_write(tmp_path, text)).id == "template"
+    with pytest.raises(CaseFileError) as info:
+        load_case(_write(tmp_path, text.replace("status: draft ", "status: final ", 1)))
+    assert [p.path for p in info.value.problems] == ["status"]

@@ -256,9 +256,10 @@ def load_case(path: str | Path, *, max_bytes: int | None = None) -> CaseFile:
     if not isinstance(data, dict):
         raise CaseFileError(name, "", lines.get((), 1), f"expected a mapping of fields, got {kind_of(data)}")
     case, found = _schema_problems(data)
-    case_id = data.get("id")
+    case_id = case.id if case is not None else data.get("id")
+    case_id = case_id.strip() if isinstance(case_id, str) else None  # as the schema reads it
     id_ok = not any(loc[:1] == ("id",) for loc, _ in found)
-    if id_ok and isinstance(case_id, str) and path.stem.lstrip("_") != case_id:
+    if id_ok and case_id is not None and path.stem.lstrip("_") != case_id:
         found.append((("id",), f"must match the file name {path.stem!r}"))  # a template carries its copy's id
     if found:
         problems = [CaseProblem(name, dotted(loc), line_for(lines, loc), detail) for loc, detail in found]
