@@ -302,3 +302,19 @@ def test_scalar_options_refuse_several_values():
         nogo.naive_policy(_SCORE, _OUTCOME, COSTS, confidence=[0.9, 0.5])
     with pytest.raises(InputError, match=r"error_budget: expected a single number, got 3 values"):
         nogo.best_threshold(_SCORE, _OUTCOME, COSTS, error_budget=[0.1, 0.2, 0.3])
+
+
+def test_the_checks_that_moved_to_validate_are_still_importable_from_errors():
+    import nogo._validate as validate
+    import nogo.errors as errors
+    from nogo.errors import as_float_array, check_rate
+
+    assert check_rate is validate.check_rate and as_float_array is validate.as_float_array
+    moved = {"as_float_array", "as_outcome_array", "as_scalar", "check_choice", "check_rate",
+             "check_same_length", "check_whole_number"}
+    assert all(getattr(errors, name) is getattr(validate, name) for name in moved)
+    assert moved <= set(dir(errors))
+    with pytest.raises(AttributeError, match="has no attribute 'as_rng'"):
+        errors.as_rng  # noqa: B018 - only the names that used to live in nogo.errors are re-exported
+    with pytest.raises(InputError, match=r"rate: expected probabilities in \[0, 1\], found 2.0 at row 0"):
+        check_rate("rate", 2)

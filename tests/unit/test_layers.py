@@ -167,3 +167,20 @@ def test_the_borrow_checker_sees_a_borrowed_name(tmp_path):
         "uses _secret of nogo.models.thresholds",
         "uses _other of nogo.models.dynamics",
     ]
+
+
+CHECKS = {"as_float_array", "as_outcome_array", "as_scalar", "check_choice", "check_rate",
+          "check_same_length", "check_whole_number"}  # moved from nogo.errors, which re-exports them
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: _dotted(p))
+def test_the_package_imports_its_checks_from_validate(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    old = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} imports {a.name} from nogo.errors"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "nogo.errors"
+        for a in node.names
+        if a.name in CHECKS
+    ]
+    assert not old, "import the boundary checks from nogo._validate:\n" + "\n".join(old)
