@@ -156,14 +156,41 @@ def test_progress_prints_history_and_what_next(tmp_path):
             )  # fmt: skip
     out = _run("progress", "--learner", "ana", "--store", str(path))
     assert out.exit_code == 0, out.output
-    assert re.search(r"ana\s+loan-steering\s+stream\s+3\s+1\s+1\s+0\.333", out.output)
-    assert "Practise next:" in out.output and "loan-steering / stream" in out.output
+    assert re.search(r"\nloan-steering\s+stream\s+3\s+33%\s+\$15\s+\$5\s+3 s\s+20\d\d-\d\d-\d\d\n", out.output)
+    assert "Practise next:" in out.output and "loan-steering / stream: mean regret $5.00, accuracy 33%" in out.output
     assert "bob: no attempts yet" in _run("progress", "--learner", "bob", "--store", str(path)).output
     missing = _run("progress", "--learner", "ana", "--store", str(tmp_path / "none.sqlite3"))
     assert missing.exit_code != 0 and "no progress store yet" in missing.output
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all, just bytes" * 20)
     junk = _run("progress", "--learner", "ana", "--store", str(tmp_path / "junk.sqlite3"))
     assert junk.exit_code != 0 and "not a No-Go progress store" in junk.output
+
+
+def test_progress_reads_plainly_no_scientific_notation_no_microseconds(tmp_path):
+    """A store as it is in practice (policy costs in the tens of thousands, a stream regret of millions,
+    microsecond timestamps, a learner named 李雷): the table a person reads has none of 6.738859e+06 or
+    09:34:34.123694, and stays narrow."""
+    path = tmp_path / "p.sqlite3"
+    answers = [("stream", "decision 1", 6738859.25, 0.000123), ("policy", "policy", 55911.7286020576, 18539.0),
+               ("launch", "launch call", 0.0, 0.0), ("stream", "decision 2", 3.41, 0.0)]  # fmt: skip
+    with nogo.ProgressStore(path) as store:
+        for k, (drill, item, cost, best) in enumerate(answers):
+            store.record_attempt(
+                learner="李雷", case_id="loan-steering", variant_seed=2**32 - 1, drill=drill, item=item,
+                choice="act", cost_usd=cost, optimal_choice="escalate" if cost > best else "act",
+                optimal_cost_usd=best, time_taken_seconds=0.000123 + 97.25 * k,
+            )  # fmt: skip
+    out = _run("progress", "--learner", "李雷", "--store", str(path))
+    assert out.exit_code == 0, out.output
+    assert not re.search(r"\d[eE][-+]?\d", out.output), out.output
+    assert not re.search(r":\d\d\.\d", out.output) and "+00:00" not in out.output, out.output
+    table = out.output.split("\n\n")[1].splitlines()
+    header = ["case", "drill", "answers", "right", "regret", "per", "answer", "time", "each", "last", "(UTC)"]
+    assert table[0].split() == header
+    assert max(len(line) for line in table) <= 84, table  # it was 190 wide before
+    assert re.search(r"\nloan-steering\s+stream\s+2\s+0%\s+\$6\.7M\s+\$3\.4M\s", out.output)
+    assert re.search(r"\nloan-steering\s+policy\s+1\s+0%\s+\$37\.4K\s+\$37\.4K\s+1 min 37 s\s", out.output)
+    assert "mean regret $3,369,431, accuracy 0% over 2 attempts" in out.output
 
 
 def test_lab_passes_jupyterlab_options_through(project, monkeypatch):

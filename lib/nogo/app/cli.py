@@ -314,12 +314,28 @@ def progress(learner: str, store_path: Path | None) -> None:
         click.echo(f"{learner}: no attempts yet in {path}")
         return
     click.echo(f"{learner}: practice history ({path})\n")
-    click.echo(history.to_string(index=False))
+    click.echo(_history_table(history))
     if not suggestions.empty:
         click.echo("\nPractise next:")
         for row in suggestions.itertuples():
             what = row.dimension if row.kind == "rubric" else f"{row.case_id} / {row.drill}"
+            what += f" / {row.item}" if row.kind == "review" else ""
             click.echo(f"  {row.rank}. {what}: {row.reason}")
+
+
+_HISTORY_HEADERS = {
+    "case_id": "case", "drill": "drill", "attempts": "answers", "accuracy": "right",
+    "total_regret_usd": "regret", "mean_regret_usd": "per answer", "mean_time_taken_seconds": "time each",
+    "last_practised": "last (UTC)",
+}  # fmt: skip
+
+
+def _history_table(history: Any) -> str:
+    """A learner's history as a narrow table a person reads: compact dollars, shares as percentages,
+    durations, the last day practised (no scientific notation, no microseconds)."""
+    from nogo.formatting import text_table
+
+    return text_table(history[list(_HISTORY_HEADERS)], {"last_practised": "date"}, headers=_HISTORY_HEADERS)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

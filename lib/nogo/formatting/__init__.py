@@ -4,7 +4,8 @@
   counts, plain numbers, p-values (``p < 0.001``), durations, dates and timestamps (to the second).
   Never scientific notation, never microseconds; a missing value reads :data:`MISSING` (an em dash).
 - :mod:`nogo.formatting.frames`: :func:`format_frame` and :func:`style_frame` format a table's columns
-  by the unit in their names (``*_usd``, ``*_bps``, ``*rate``/``*share``, counts, times).
+  by the unit in their names (``*_usd``, ``*_bps``, ``*rate``/``*share``, counts, times);
+  :func:`text_table` prints one for a terminal.
 - :mod:`nogo.formatting.maths`: text and HTML safe from JupyterLab's maths typesetting
   (:func:`math_safe_html`, :func:`math_safe_text`), and the finder ``nogo check`` runs over notebooks
   for dollar amounts that would typeset as maths.
@@ -18,7 +19,7 @@ Examples
 ('$23.7M', '99.6%', 'p < 0.001')
 """
 
-from nogo.formatting.frames import UNITS, column_unit, format_frame, style_frame
+from nogo.formatting.frames import UNITS, column_unit, format_frame, style_frame, text_table
 from nogo.formatting.maths import (
     MARKDOWN_CLOSE,
     MARKDOWN_OPEN,
@@ -65,4 +66,5 @@ __all__ = [
     "math_safe_html",
     "math_safe_text",
     "style_frame",
+    "text_table",
 ]

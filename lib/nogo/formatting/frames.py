@@ -33,7 +33,7 @@ from nogo.formatting.numbers import (
     format_usd,
 )
 
-__all__ = ["UNITS", "column_unit", "format_frame", "style_frame"]
+__all__ = ["UNITS", "column_unit", "format_frame", "style_frame", "text_table"]
 
 
 def _scaled(factor: float, value: Any) -> str:
@@ -186,3 +186,41 @@ def style_frame(
     styler = frame.style.format(how)
     styler = styler.set_table_attributes(f'class="{MATH_IGNORE_CLASSES}"')
     return styler
+
+
+def text_table(
+    frame: pd.DataFrame,
+    formats: Mapping[str, str | Callable[[Any], str]] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    compact: bool = True,
+) -> str:
+    """A plain-text table for a terminal or a printed summary: numbers right-aligned, text left.
+
+    Cells as :func:`format_frame` writes them (currency compact by default, to stay narrow); columns
+    two spaces apart; ``headers`` renames columns for display; the index is left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"case_id": ["loan-steering", "template"], "attempts": [3, 12345],
+    ...     "total_regret_usd": [6738859.25, -40.0]})
+    >>> print(text_table(df, headers={"case_id": "case", "total_regret_usd": "regret"}))
+    case           attempts  regret
+    loan-steering         3   $6.7M
+    template         12,345    -$40
+    """
+    how = _formatters(frame, formats, compact)
+    names = {c: str((headers or {}).get(c, c)) for c in frame.columns}
+    lines = [[names[c] for c in frame.columns]]
+    cells = {c: [how[c](v) for v in frame[c]] for c in frame.columns}
+    lines += [[cells[c][i] for c in frame.columns] for i in range(len(frame))]
+    width = {c: max(len(row[k]) for row in lines) for k, c in enumerate(frame.columns)}
+    left = {c: column_unit(c, frame[c].dtype) in ("text", "timestamp", "date") for c in frame.columns}
+    rows = [
+        "  ".join(
+            v.ljust(width[c]) if left[c] else v.rjust(width[c])
+            for v, c in zip(row, frame.columns, strict=True)
+        )
+        for row in lines
+    ]
+    return "\n".join(row.rstrip() for row in rows)
