@@ -123,6 +123,20 @@ def _table(page: str, table_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
+def _usd(text: str) -> float:
+    """A dollar amount as shown ("$1,234.50", "-$40.00") read back, written apart from the formatter."""
+    assert re.fullmatch(r"-?\$[\d,]+\.\d\d", text), text
+    return float(text.replace("$", "").replace(",", ""))
+
+
+def _seconds(text: str) -> float:
+    """A duration as shown ("9.5 s", "4 min 05 s", "2 h 05 min") read back in seconds."""
+    units = {"h": 3600, "min": 60, "s": 1}
+    parts = re.findall(r"([\d.]+) (h|min|s)\b", text)
+    assert parts and " ".join(f"{n} {u}" for n, u in parts) == text, text
+    return sum(float(n) * units[u] for n, u in parts)
+
+
 def test_files_are_named_and_placed(report, tmp_path):
     _, paths = report
     tag = hashlib.sha256(LEARNER.encode("utf-8")).hexdigest()[:8]
@@ -228,17 +242,16 @@ def test_summary_matches_independent_pandas(report):
         assert int(row["attempts"]) == len(group)
         assert int(row["correct"]) == int(group["correct"].sum())
         assert float(row["accuracy"].rstrip("%")) == pytest.approx(100 * group["correct"].mean(), abs=0.05)
-        assert float(row["cost_usd"].replace(",", "")) == pytest.approx(group["cost_usd"].sum(), abs=0.005)
-        assert float(row["optimal_cost_usd"].replace(",", "")) == pytest.approx(
-            group["optimal_cost_usd"].sum(), abs=0.005
-        )
+        assert _usd(row["cost_usd"]) == pytest.approx(group["cost_usd"].sum(), abs=0.005)
+        assert _usd(row["optimal_cost_usd"]) == pytest.approx(group["optimal_cost_usd"].sum(), abs=0.005)
         regret = group["cost_usd"].sum() - group["optimal_cost_usd"].sum()
-        assert float(row["regret_usd"].replace(",", "")) == pytest.approx(regret, abs=0.005)
-        secs = float(row["time_taken_seconds"].replace(",", ""))
-        assert secs == pytest.approx(group["time_taken_seconds"].sum(), abs=0.005)
+        assert _usd(row["regret_usd"]) == pytest.approx(regret, abs=0.005)
+        total = group["time_taken_seconds"].sum()  # shown to the second (to 0.1 s below 10 s)
+        assert _seconds(row["time_taken_seconds"]) == pytest.approx(total, abs=0.05 if total < 10 else 0.5)
     assert list(shown.index) == ["stream", "policy", "launch", "total"]
     # stream by hand: 1 of 4 optimal; cost 175 vs 35; regret 140
-    assert shown.loc["stream", "regret_usd"] == "140.00"
+    assert shown.loc["stream", "regret_usd"] == "$140.00"
+    assert not re.search(r"\d[eE][-+]?\d", report[1].html_path.read_text().split("<h2>Charts</h2>")[0])
 
 
 def test_every_attempt_and_mark_is_listed(report):

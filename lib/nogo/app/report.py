@@ -28,6 +28,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ import pandas as pd
 
 from nogo.cases.casefile import RUBRIC_DIMENSIONS
 from nogo.errors import InputError
+from nogo.formatting import format_duration, format_percent, format_usd
 
 __all__ = [
     "CSV_FORMULA_PREFIXES",
@@ -196,13 +198,15 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None or value is pd.NA else str(value), quote=True)
 
 
-def _table(frame: pd.DataFrame, numeric: dict[str, str], table_id: str) -> str:
-    """An HTML table; every cell escaped, numeric columns formatted with ``numeric[column]``."""
+def _table(frame: pd.DataFrame, numeric: dict[str, Any], table_id: str) -> str:
+    """An HTML table; every cell escaped, numeric columns formatted with ``numeric[column]`` (a function
+    of the formatting layer, or a format string)."""
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
     cells = pd.DataFrame(index=frame.index)
     for c in frame.columns:  # a loop over columns; each column is rendered in one vectorised map
         if c in numeric:
-            cells[c] = '<td class="num">' + frame[c].map(numeric[c].format).map(_e) + "</td>"
+            fmt = numeric[c] if callable(numeric[c]) else numeric[c].format
+            cells[c] = '<td class="num">' + frame[c].map(fmt).map(_e) + "</td>"
         else:
             cells[c] = "<td>" + frame[c].map(_e) + "</td>"
     rows = ("<tr>" + cells.agg("".join, axis=1) + "</tr>") if len(cells.columns) else pd.Series([], dtype=str)
@@ -399,14 +403,15 @@ def _page(
         f"<h1>{_e(head)}</h1>",
         "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>",
     ]
-    money, secs = "{:,.2f}", "{:,.2f}"
+    money, secs = partial(format_usd, decimals=2), format_duration  # $1,234.50; 4 min 05 s
     if attempts.empty:
         body.append('<p class="muted">No drill attempts in this session.</p>')
     else:
         summary = session_summary(attempts)
+        share = partial(format_percent, decimals=1)
         body += [
             "<h2>Summary by drill</h2>",
-            _table(summary, {"accuracy": "{:.1%}", "cost_usd": money, "optimal_cost_usd": money,
+            _table(summary, {"accuracy": share, "cost_usd": money, "optimal_cost_usd": money,
                              "regret_usd": money, "time_taken_seconds": secs}, "summary"),
         ]  # fmt: skip
         rows = attempts[
