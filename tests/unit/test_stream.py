@@ -209,7 +209,7 @@ def test_bad_inputs_are_named(change, message):
 def test_bad_options_are_named():
     log = pd.DataFrame({"score": [0.5, 0.9], "outcome": [0, 1], "value_usd": 10.0})
     costs = nogo.DecisionCosts(10.0, 1.0, 2.0)
-    with pytest.raises(InputError, match=r"n_items: expected a whole number >= 1 and <= 2, got 3"):
+    with pytest.raises(InputError, match=r"n_items: expected a whole number from 1 to 2 \(the rows of log\), got 3"):
         draw_stream(log, [0.5, 0.9], costs, n_items=3, seed=0)
     with pytest.raises(InputError, match=r"seed: expected a whole number >= 0, got 1.5"):
         draw_stream(log, [0.5, 0.9], costs, n_items=1, seed=1.5)

@@ -1,0 +1,220 @@
+"""The decision-stream drill as a widget: a thin shell over :mod:`~nogo.practice.stream.draw` and
+:mod:`~nogo.practice.stream.score`."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+import altair as alt
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from nogo._validate import check_whole_number
+from nogo.errors import InputError
+from nogo.formatting import format_percent, math_safe_html
+from nogo.models.costs import DecisionCosts
+from nogo.practice.stream.draw import MODEL_ACTION, STREAM_CHOICES, draw_stream, usd_text
+from nogo.practice.stream.score import (
+    ANSWER_COLUMNS,
+    DISAGREEMENT_HEADERS,
+    StreamFeedback,
+    as_choice,
+    reveal,
+    stream_chart,
+    stream_disagreements,
+    stream_summary,
+    stream_text,
+    totals_lines,
+)
+
+__all__ = ["DecisionStream"]
+
+
+def _svg(chart: alt.Chart) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def _table(frame: pd.DataFrame, headers: Mapping[str, str]) -> str:
+    """An HTML table of ``frame``'s ``headers`` columns; pandas escapes every cell; money formatted."""
+    money = {c: usd_text for c in headers if c.endswith("_usd")}
+    view = frame[list(headers)].rename(columns=headers)
+    return view.to_html(index=False, escape=True, formatters={headers[c]: f for c, f in money.items()})
+
+
+class DecisionStream:
+    """The decision-stream drill as a widget: one decision, three buttons, the cost revealed.
+
+    Draws ``case.drill.stream_items`` items with :func:`draw_stream` (the case's naive confidence,
+    ``seed``); clicking **Act**, **Escalate** or **Block** (or calling :meth:`answer`) reveals the
+    outcome and its realised cost beside the optimum's and the naive rule's, records the attempt in
+    ``store`` (immediately, before the next item shows), and moves on. At the end it shows the
+    cumulative-cost chart (SVG) and the items where you and the optimum disagreed, with reasons.
+
+    The attempt stored per item: ``drill="stream"``, ``item="decision <decision_id>"``, ``choice`` and
+    ``optimal_choice`` in the drill's words (``block`` for the models' ``decline``), ``cost_usd`` and
+    ``optimal_cost_usd`` REALISED (so the store's ``regret_usd`` includes luck and may be negative), and
+    the seconds from the item being shown to the answer, by ``clock``. ``variant_seed`` defaults to
+    ``seed``.
+
+    State, for tests and scripts: :attr:`items` (the stream), :attr:`answers` (one row per answer),
+    :attr:`done`, :attr:`current` (the item on screen, ``None`` when done), :attr:`attempt_ids`,
+    :attr:`error` (the last message a click produced, or ``None``); :attr:`view` is the widget.
+    """
+
+    def __init__(
+        self,
+        case: Any,
+        log: pd.DataFrame,
+        p: npt.ArrayLike,
+        costs: DecisionCosts,
+        *,
+        seed: int,
+        store: Any = None,
+        learner: str = "me",
+        variant_seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        import ipywidgets as w
+
+        if not isinstance(learner, str) or not learner.strip():
+            raise InputError(f"learner: expected a non-empty name, got {learner!r}")
+        n = min(case.drill.stream_items, len(log)) if isinstance(log, pd.DataFrame) else 1
+        self.items = draw_stream(
+            log, p, costs, n_items=n, seed=seed, naive_confidence=case.drill.naive_confidence
+        )
+        self.case, self.store, self.learner, self.clock = case, store, learner, clock
+        self.variant_seed = check_whole_number(
+            "variant_seed", seed if variant_seed is None else variant_seed, low=0
+        )
+        self.attempt_ids: list[int] = []
+        self.error: str | None = None
+        self._records: list[dict[str, Any]] = []
+        self.header_html, self.item_html, self.feedback_html = w.HTML(), w.HTML(), w.HTML()
+        self.score_html, self.end_html = w.HTML(), w.HTML()
+        self.buttons = {
+            c: w.Button(description=c.capitalize(), tooltip=MODEL_ACTION[c]) for c in STREAM_CHOICES
+        }
+        for c, button in self.buttons.items():
+            button.on_click(lambda _b, c=c: self._click(c))
+        buttons = w.HBox(list(self.buttons.values()))
+        top = [self.header_html, self.item_html, buttons]
+        self.view = w.VBox([*top, self.feedback_html, self.score_html, self.end_html])
+        self._shown_at = float(clock())
+        self._render()
+        print(self.summary_text())
+
+    @property
+    def answers(self) -> pd.DataFrame:
+        """One row per answer: the fields of :class:`StreamFeedback`, ``correct``, ``time_taken_seconds``."""
+        return pd.DataFrame(self._records, columns=list(ANSWER_COLUMNS))
+
+    @property
+    def done(self) -> bool:
+        """Whether every item has been answered."""
+        return len(self._records) >= len(self.items)
+
+    @property
+    def current(self) -> pd.Series | None:
+        """The item waiting for an answer (a row of :attr:`items`), or ``None`` when done."""
+        return None if self.done else self.items.iloc[len(self._records)]
+
+    def answer(self, choice: str) -> StreamFeedback:
+        """Answer the current item exactly as clicking its button does; return the feedback."""
+        item = self.current
+        if item is None:
+            raise InputError("choice: the stream is finished; build a new DecisionStream to practise again")
+        choice = as_choice(choice)
+        if not np.isfinite(item[f"expected_{choice}_usd"]):
+            raise InputError(f"choice: {choice!r} is not available for this decision (nobody can review it)")
+        fb = reveal(item, choice)
+        taken = max(0.0, float(self.clock()) - self._shown_at)
+        if self.store is not None:
+            attempt = dict(learner=self.learner, case_id=self.case.id, variant_seed=self.variant_seed)
+            attempt |= dict(drill="stream", item=f"decision {fb.decision_id}", choice=fb.choice)
+            attempt |= dict(cost_usd=fb.cost_usd, optimal_choice=fb.optimal)
+            attempt |= dict(optimal_cost_usd=fb.optimal_cost_usd, time_taken_seconds=taken)
+            self.attempt_ids.append(self.store.record_attempt(**attempt))
+        self._records.append({**asdict(fb), "correct": fb.correct, "time_taken_seconds": taken})
+        self._shown_at = float(self.clock())
+        self.error = None
+        self._render(fb)
+        return fb
+
+    def run_scripted(self, choices: Iterable[str]) -> list[StreamFeedback]:
+        """Answer the next items with ``choices`` in order (the headless path); return the feedback."""
+        return [self.answer(c) for c in choices]
+
+    def _click(self, choice: str) -> None:
+        try:
+            self.answer(choice)
+        except Exception as exc:  # ipywidgets would swallow it: show it instead
+            self.error = str(exc)
+            self.feedback_html.value = math_safe_html(
+                f'<p style="color:#b00020">{html.escape(self.error)}</p>'
+            )
+
+    def summary_text(self) -> str:
+        """Plain text of where the drill stands: totals, and the disagreements with their reasons."""
+        text = stream_text(self.answers, len(self.items))
+        if not self.done:
+            text += " Answer with the buttons, or .answer('act' | 'escalate' | 'block')."
+        return f"{self.case.id}, learner {self.learner}, seed {self.items.attrs['seed']}. {text}"
+
+    def chart(self) -> alt.Chart:
+        """The cumulative-cost chart of the answers so far."""
+        return stream_chart(stream_summary(self.answers))
+
+    def _render(self, last: StreamFeedback | None = None) -> None:
+        e, item = html.escape, self.current
+        where = "finished" if item is None else f"item {len(self._records) + 1} of {len(self.items)}"
+        self.header_html.value = math_safe_html(
+            f"<b>{e(self.case.title)}</b><br>Decision stream ({e(self.learner)}): {where}"
+        )
+        for c, button in self.buttons.items():
+            button.disabled = item is None or not np.isfinite(item[f"expected_{c}_usd"])
+        self.item_html.value = "" if item is None else math_safe_html(_item_html(item))
+        if last is not None:
+            self.feedback_html.value = math_safe_html(
+                "<p>" + e(last.to_text()).replace("\n", "<br>") + "</p>"
+            )
+        a = self.answers
+        if not a.empty:
+            self.score_html.value = math_safe_html(
+                "<p>" + "<br>".join(e(line) for line in totals_lines(a)) + "</p>"
+            )
+        if item is None:
+            dis = stream_disagreements(a)
+            table = (
+                _table(dis, DISAGREEMENT_HEADERS) if len(dis) else "<p>The cost-optimal call every time.</p>"
+            )
+            title = "<h4>Where you and the optimum disagreed</h4>"
+            self.end_html.value = math_safe_html(f"<div>{_svg(self.chart())}</div>{title}{table}")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.view._repr_mimebundle_(**kwargs) or {}
+        return {**bundle, "text/plain": self.summary_text()}
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+
+def _item_html(item: pd.Series) -> str:
+    """The card of one decision: what the agent proposes, the stakes, its confidence, the prices."""
+    e = html.escape
+    what = e(str(item["action_type"])) if "action_type" in item else "to act"
+    who = f" (group {e(str(item['group']))})" if "group" in item else ""
+    return (
+        f"<p>The agent proposes: <b>{what}</b>{who}, decision {e(str(item['decision_id']))}<br>"
+        f"Value at stake: <b>{usd_text(item['value_usd'])}</b><br>"
+        f"Agent's confidence: <b>{format_percent(item['score'])}</b>; calibrated chance it is right: "
+        f"<b>{format_percent(item['p'])}</b><br>A wrong action here costs "
+        f"{usd_text(item['false_action_usd'])}; an escalation {usd_text(item['escalate_usd'])}; "
+        f"blocking a right action {usd_text(item['missed_usd'])}.</p>"
+    )
