@@ -4,9 +4,9 @@ The learner moves four controls (decline below ``t_lo``, act at or above ``t_hi`
 which a person approves, reviewer headcount) and watches expected cost, escalations per day, queue
 wait, error rate and, where the log has groups, the adverse-impact ratio update with a chart. Submitting
 scores the policy by its regret against the optimum and lists the constraints it breaks. The model is
-:mod:`nogo.models.policy_model`, the optimum and the regret :mod:`nogo.models.policy_optimum`; this module
-adds the
-chart and the widget (a thin shell: every control goes through :meth:`PolicyDrill.set`, the button through
+:mod:`nogo.models.policy_model`, the optimum and the regret :mod:`nogo.models.policy_optimum`, the chart
+:mod:`nogo.practice.policy_chart` (:func:`policy_chart` is re-exported here); this module adds the widget
+(a thin shell: every control goes through :meth:`PolicyDrill.set`, the button through
 :meth:`PolicyDrill.submit`, both callable headless).
 
 The optimum is searched on a grid (:func:`nogo.models.policy_optimum.optimal_policy`): the thresholds and caps
@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -29,133 +29,27 @@ import numpy.typing as npt
 import pandas as pd
 
 from nogo.cases.casefile import CaseFile
-from nogo.charts import ACTION_COLOURS, THEME
+from nogo.charts import THEME
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
-from nogo.models.costs import ACT as _ACT
-from nogo.models.costs import ACTIONS, DecisionCosts
-from nogo.models.costs import DECLINE as _DEC
-from nogo.models.costs import ESCALATE as _ESC
+from nogo.models.costs import DecisionCosts
 from nogo.models.policy_model import (
     PolicyAssumptions,
     PolicyMetrics,
     PolicySettings,
-    PreparedLog,
     evaluate_policy,
     prepare_policy_log,
 )
-from nogo.models.policy_model import as_settings as _as_settings
 from nogo.models.policy_model import usd_label as _usd
 from nogo.models.policy_optimum import Submission, naive_settings, optimal_policy, submit
 from nogo.models.policy_optimum import min_reviewers as _min_reviewers
+from nogo.practice.policy_chart import actions_by_bin, policy_chart, policy_cuts, policy_subtitle
 from nogo.practice.progress import ProgressStore
 
 __all__ = [
     "PolicyDrill",
     "policy_chart",
 ]
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def _actions_by_bin(prep: PreparedLog, s: PolicySettings, bins: int) -> pd.DataFrame:
-    n = prep.n
-    j = int(np.searchsorted(prep.p, s.t_lo, side="left"))
-    i = int(np.searchsorted(prep.p, s.t_hi, side="left"))
-    code = np.full(n, _DEC, dtype=np.int64)
-    code[j:i] = _ESC
-    code[i:] = np.where(prep.value_usd[i:] <= s.value_cap_usd, _ACT, _ESC)
-    b = np.minimum((prep.p * bins).astype(np.int64), bins - 1)
-    counts = np.bincount(b * 3 + code, minlength=bins * 3)
-    frame = pd.DataFrame(
-        {
-            "p_low": np.repeat(np.arange(bins) / bins, 3),
-            "p_high": np.repeat(np.arange(1, bins + 1) / bins, 3),
-            "action": np.tile(ACTIONS, bins),
-            "decisions": counts,
-        }
-    )
-    return frame[frame["decisions"] > 0].reset_index(drop=True)
-
-
-def _cuts(s: PolicySettings, optimum: PolicySettings | None) -> pd.DataFrame:
-    cuts = [("t_lo: decline below", s.t_lo, "yours"), ("t_hi: act at or above", s.t_hi, "yours")]
-    if optimum is not None:
-        cuts += [("optimal t_lo", optimum.t_lo, "optimal"), ("optimal t_hi", optimum.t_hi, "optimal")]
-    return pd.DataFrame(cuts, columns=["cut", "p", "policy"])
-
-
-def _subtitle(s: PolicySettings) -> str:
-    if math.isinf(s.value_cap_usd):
-        return "no value cap"
-    return f"above t_hi, values over {_usd(s.value_cap_usd)} escalate"
-
-
-def policy_chart(
-    prepared: PreparedLog,
-    settings: PolicySettings | Mapping[str, Any],
-    *,
-    optimum: PolicySettings | None = None,
-    bins: int = 50,
-) -> alt.Chart:
-    """Decisions by calibrated ``p``, stacked by the action the policy takes, thresholds marked.
-
-    Above ``t_hi`` the escalated part of a bar is the decisions over the value cap. ``optimum`` adds
-    its thresholds as dashed rules (show it after submission, not before). Data: at most ``3 * bins``
-    rows (columns ``p_low``, ``p_high``, ``action``, ``decisions``) plus the rules.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"value_usd": [10.0, 50.0, 900.0, 20.0], "outcome": [1, 1, 0, 0]})
-    >>> c = DecisionCosts(false_action_usd=log["value_usd"], missed_usd=5.0, escalate_usd=2.0)
-    >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1)
-    >>> spec = policy_chart(prep, PolicySettings(0.5, 0.9, 100, 1)).to_dict()
-    >>> [layer["mark"]["type"] for layer in spec["layer"]]
-    ['bar', 'rule']
-    """
-    s = _as_settings(settings)
-    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 1 <= bins <= 1000:
-        raise InputError(f"bins: expected a whole number in [1, 1000], got {bins!r}")
-    data = _actions_by_bin(prepared, s, int(bins))
-    colour = alt.Color(
-        "action:N",
-        scale=alt.Scale(domain=list(ACTIONS), range=[ACTION_COLOURS[x] for x in ACTIONS]),
-        title="action",
-    )
-    unit = alt.Scale(domain=[0, 1], nice=False, padding=0)
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("p_low:Q", title="calibrated P(acting is right)", scale=unit),
-            x2="p_high:Q",
-            y=alt.Y("sum(decisions):Q", title="decisions", stack="zero"),
-            color=colour,
-            order=alt.Order("action:N"),
-            tooltip=["action:N", "p_low:Q", "p_high:Q", "decisions:Q"],
-        )
-    )
-    kinds = ["yours", "optimal"][: 1 if optimum is None else 2]
-    rules = (
-        alt.Chart(_cuts(s, optimum))
-        .mark_rule(strokeWidth=2)
-        .encode(
-            x=alt.X("p:Q", scale=unit),
-            color=alt.value("#222"),
-            strokeDash=alt.StrokeDash(
-                "policy:N",
-                scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 3]][: len(kinds)]),
-                title="policy",
-            ),
-            tooltip=["cut:N", alt.Tooltip("p:Q", format=".2f")],
-        )
-    )
-    title = alt.TitleParams("What the policy does at each confidence", subtitle=_subtitle(s))
-    return alt.layer(bars, rules).properties(title=title)
-
-
-# --------------------------------------------------------------------------- widget
 
 
 def _metric_rows(m: PolicyMetrics, a: PolicyAssumptions) -> list[tuple[str, str]]:
@@ -371,10 +265,10 @@ class PolicyDrill:
         _, vega, (bars, rules) = self._vega
         for entry in vega["data"]:
             if entry["name"] == bars:
-                entry["values"] = _actions_by_bin(self.prepared, self.settings, 50).to_dict("records")
+                entry["values"] = actions_by_bin(self.prepared, self.settings, 50).to_dict("records")
             elif entry["name"] == rules:
-                entry["values"] = _cuts(self.settings, shown).to_dict("records")
-        vega["title"]["subtitle"] = _subtitle(self.settings)
+                entry["values"] = policy_cuts(self.settings, shown).to_dict("records")
+        vega["title"]["subtitle"] = policy_subtitle(self.settings)
         return vlc.vega_to_svg(vega)
 
     # -- actions -------------------------------------------------------------------------------
