@@ -11,7 +11,7 @@ import nogo
 from nogo import CaseFileError, InputError, load_case
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+TEMPLATE = (ROOT / "tests" / "unit" / "data" / "template.yaml").read_text(encoding="utf-8")  # frozen
 
 
 def _write(tmp_path: Path, text: str, name: str = "template") -> Path:

@@ -152,7 +152,7 @@ def test_nogo_check_lists_every_problem_of_a_case_file(tmp_path, monkeypatch):
     from nogo.app.cli import main
 
     project = _project(tmp_path)
-    template = (Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+    template = (Path(__file__).resolve().parent / "data" / "template.yaml").read_text(encoding="utf-8")
     text = template.replace("id: template", "id: demo", 1).replace("{default: template,", "{default: demo,", 1)
     for old, new in [
         ('date: "2024-02-14"', 'date: "14 Feb 2024"'),

@@ -93,7 +93,7 @@ def test_run_reports_unknown_parameters_and_failures(project):
     executed = nbformat.read(project / "out" / "demo.ipynb", as_version=4)
     assert executed.metadata.papermill.parameters == {"n_decisions": 2500}
     # A wrong parameter value makes a check cell fail: reported with the cell, exit code non-zero.
-    fail = _run("run", "demo", "-p", "cost_false_action_usd", "0", "--out", str(project / "out"))
+    fail = _run("run", "demo", "-p", "review_usd", "-1.0", "--out", str(project / "out"))
     assert fail.exit_code == 1
     assert re.search(r"demo\s+FAILED\s+[\d.]+\s+cell \d+: ", fail.output)
     assert "0 passed, 1 failed" in fail.output
@@ -120,7 +120,7 @@ def test_build_writes_an_offline_static_casebook(project):
     for html in (index, page):
         assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
     # The executed outputs are on the page: the figures check table and the contract.
-    assert "The cost-optimal cut-off when a wrong action costs nine times a miss" in page
+    assert "PLACEHOLDER share of the agent" in page  # the template's published figure
     assert "within_tolerance" in page
     assert "The workflow slice the agent owns" in page
 

@@ -23,7 +23,7 @@ import pytest
 from nogo import CaseFileError, load_case
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+TEMPLATE = (ROOT / "tests" / "unit" / "data" / "template.yaml").read_text(encoding="utf-8")  # frozen
 DATASET = """
 data:
   - name: decisions

@@ -35,7 +35,7 @@ MARKS = {"threshold_definition": 3, "failure_mode_prioritisation": "weak", "esca
 
 @pytest.fixture(scope="module")
 def case():
-    return nogo.load_case(ROOT / "casebook" / "_template.yaml")
+    return nogo.load_case(ROOT / "tests" / "unit" / "data" / "template.yaml")  # the frozen template
 
 
 def _with_call(case, call, key=()):
