@@ -142,6 +142,7 @@ from nogo.cases.resume_proxy_bias import (
     star_ratings,
     train_screener,
 )
+from nogo.cases.segments import SegmentCase
 from nogo.charts.display import (
     notebook_setup,
     register_math_safe_tables,
@@ -355,6 +356,7 @@ from nogo.practice.progress import (
     progress_path,
     schedule_reviews,
 )
+from nogo.practice.segment_drill import SegmentDrill, SegmentPolicyResult, score_segment_policy
 from nogo.practice.stream import (
     MODEL_ACTION,
     STREAM_CHOICES,
@@ -473,6 +475,9 @@ __all__ = [
     "Rule",
     "SampleSize",
     "Screener",
+    "SegmentCase",
+    "SegmentDrill",
+    "SegmentPolicyResult",
     "SegmentRule",
     "SignalCap",
     "Signature",
@@ -605,6 +610,7 @@ __all__ = [
     "sample_size_two_proportions",
     "schedule_reviews",
     "score_launch",
+    "score_segment_policy",
     "screen_report",
     "screening_cost_model",
     "screening_surface",
