@@ -114,3 +114,12 @@ def test_the_widget_hides_the_optimum_until_submitted(data):
     optimal = dict(zip(*segment_costs(data)[["segment", "optimal"]].to_numpy().T, strict=True))
     drill.set(optimal)
     assert drill.submit().correct
+
+
+def test_tables_follow_the_case_files_order_whatever_the_seed():
+    case = nogo.open_case(load_case(ROOT / "casebook" / "_template.yaml"), data_root=ROOT / "data")
+    order = ["small refund", "large refund", "account closure", "goodwill credit"]
+    for seed in (1, 2, 3):
+        built = case.build({"seed": seed, "n_decisions": 3000})
+        assert list(segment_costs(built)["segment"]) == order
+        assert list(SegmentDrill(built).card["segment"]) == order

@@ -20,7 +20,13 @@ from scipy.stats import norm
 
 import nogo
 from nogo.cases.casefile import CaseFileError, load_case
-from nogo.cases.segments import SegmentCase, calibrated_probability, generate_log, segment_summary
+from nogo.cases.segments import (
+    SegmentCase,
+    calibrated_probability,
+    generate_log,
+    segment_codes,
+    segment_summary,
+)
 from nogo.cases.segments_schema import SegmentsSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -362,3 +368,19 @@ def test_every_problem_in_the_section_is_listed(tmp_path):
         "segments.segments[2].share",
         "segments.segments[3].value_usd.high",
     } <= paths, info.value
+
+
+def test_segment_codes_follow_the_case_file_and_skip_empty_segments():
+    spec = _spec(decisions=3000)
+    data = spec.model_dump()
+    data["segments"].insert(
+        1, {"name": "empty", "share": 0.0, "accuracy": 0.5, "value_usd": {"dist": "fixed", "value": 1}}
+    )
+    log = generate_log(SegmentsSpec.model_validate(data), seed=2)
+    codes, names = segment_codes(log)
+    assert names == ["a", "b", "c"]  # the case file's order; "empty" drew no decision
+    assert (np.asarray(names)[codes] == log["segment"].to_numpy()).all()
+    assert list(segment_summary(log)["segment"]) == names
+    plain = log.copy()
+    plain.attrs = {}
+    assert segment_codes(plain)[1] == list(dict.fromkeys(log["segment"]))  # no order given: first seen

@@ -62,7 +62,7 @@ from nogo.models.calibration import calibrate_out_of_fold
 from nogo.models.costs import CostComponent, CostModel
 from nogo.models.policy_model import PolicyAssumptions
 
-__all__ = ["SegmentCase", "calibrated_probability", "generate_log", "segment_summary"]
+__all__ = ["SegmentCase", "calibrated_probability", "generate_log", "segment_codes", "segment_summary"]
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile: a lognormal's ``p90 / median = exp(Z90 * sigma)``."""
@@ -94,7 +94,7 @@ def generate_log(spec: SegmentsSpec, seed: int) -> pd.DataFrame:
     score = expit(stretch * logit(p_true) + shift)
     value = _values(spec, seg, rng.random(n), rng.standard_normal(n))
     names = np.array([s.name for s in spec.segments], dtype=object)
-    return pd.DataFrame(
+    log = pd.DataFrame(
         {
             "decision_id": np.arange(1, n + 1),
             "segment": names[seg],
@@ -104,6 +104,8 @@ def generate_log(spec: SegmentsSpec, seed: int) -> pd.DataFrame:
             "p_true": p_true,
         }
     )
+    log.attrs["segments"] = [str(name) for name in names]  # the case file's order, for tables
+    return log
 
 
 def _values(spec: SegmentsSpec, seg: np.ndarray, u: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -150,15 +152,41 @@ def calibrated_probability(
     return out
 
 
+def segment_codes(log: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each decision's segment as a code, and the segments present, in the case file's order.
+
+    The order is ``log.attrs["segments"]`` (the generator sets it) when it names every segment of the
+    log, else the order of first appearance; a segment with no decision is left out.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"segment": ["b", "a", "b"]})
+    >>> log.attrs["segments"] = ["a", "b", "c"]
+    >>> codes, names = segment_codes(log)
+    >>> codes.tolist(), names
+    ([1, 0, 1], ['a', 'b'])
+    """
+    if "segment" not in log.columns:
+        raise InputError("decision log: no 'segment' column")
+    present = set(log["segment"])
+    declared = log.attrs.get("segments")
+    if declared is not None and present <= set(declared):
+        names = [s for s in declared if s in present]
+        return np.asarray(pd.Categorical(log["segment"], categories=names).codes, dtype=np.int64), names
+    codes, uniques = pd.factorize(log["segment"], sort=False)
+    return np.asarray(codes, dtype=np.int64), list(uniques)
+
+
 def segment_summary(log: pd.DataFrame, p: np.ndarray | None = None) -> pd.DataFrame:
     """Per segment, what the log shows: decisions, share, stated score, right rate, value at stake.
 
     Columns ``segment``, ``decisions``, ``share``, ``mean_score`` (the agent's stated confidence),
     ``right_rate`` (observed), ``mean_p`` (calibrated, when ``p`` is given), ``median_value_usd``,
-    ``p90_value_usd``; in the order the segments first appear in the log.
+    ``p90_value_usd``; in the case file's order (:func:`segment_codes`).
     """
-    frame = log.assign(p=np.nan if p is None else np.asarray(p, dtype=float))
-    grouped = frame.groupby("segment", sort=False)
+    codes, names = segment_codes(log)
+    frame = log.assign(p=np.nan if p is None else np.asarray(p, dtype=float), _code=codes)
+    grouped = frame.groupby("_code", sort=True)
     out = grouped.agg(
         decisions=("score", "size"),
         mean_score=("score", "mean"),
@@ -166,7 +194,8 @@ def segment_summary(log: pd.DataFrame, p: np.ndarray | None = None) -> pd.DataFr
         mean_p=("p", "mean"),
         median_value_usd=("value_usd", "median"),
         p90_value_usd=("value_usd", lambda v: v.quantile(0.9)),
-    ).reset_index()
+    ).reset_index(drop=True)
+    out.insert(0, "segment", names)
     out.insert(2, "share", out["decisions"] / len(frame))
     return out if p is not None else out.drop(columns="mean_p")
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from nogo.cases.case import CaseData
+from nogo.cases.segments import segment_codes, segment_summary
 from nogo.errors import InputError
 from nogo.formatting import format_percent, format_usd, math_safe_html
 from nogo.models.costs import ACTIONS
@@ -49,14 +50,14 @@ def segment_costs(data: CaseData) -> pd.DataFrame:
     Columns ``segment``, ``decisions``, ``share``, ``act_usd``, ``escalate_usd``, ``decline_usd`` (mean
     expected cost per decision of the segment, at ``p_true``, else ``p``; ``inf`` where escalation is
     unavailable), ``forbidden`` (the actions a hard rule forbids on any of its decisions, a tuple),
-    ``rules`` (the rules that bind it) and ``optimal`` (the cheapest action no rule forbids); in the order
-    the segments first appear in the log.
+    ``rules`` (the rules that bind it) and ``optimal`` (the cheapest action no rule forbids); in the case
+    file's order (:func:`nogo.cases.segments.segment_codes`).
     """
     if "segment" not in data.log.columns:
         raise InputError("case data: the decision log has no 'segment' column (a segment drill needs one)")
     cost = np.asarray(data.costs.expected(_truth(data)), dtype=float)
     cost = np.broadcast_to(cost, (len(data.log), len(ACTIONS)))
-    codes, names = pd.factorize(data.log["segment"], sort=False)
+    codes, names = segment_codes(data.log)
     n = np.bincount(codes, minlength=len(names))
     frame = pd.DataFrame({"segment": names, "decisions": n, "share": n / len(codes)})
     for k, action in enumerate(ACTIONS):
@@ -181,15 +182,8 @@ def score_segment_policy(data: CaseData, choices: Mapping[str, str]) -> SegmentP
 
 def _card(data: CaseData) -> pd.DataFrame:
     """What the learner sees before choosing: the log's facts per segment, never the costs' optimum."""
-    log = data.log
-    grouped = log.groupby("segment", sort=False)
-    card = grouped.agg(
-        decisions=("score", "size"),
-        stated_confidence=("score", "mean"),
-        right_rate=("outcome", "mean"),
-        median_value_usd=("value_usd", "median"),
-    ).reset_index()
-    card.insert(2, "share", card["decisions"] / len(log))
+    columns = ["segment", "decisions", "share", "mean_score", "right_rate", "median_value_usd"]
+    card = segment_summary(data.log)[columns].rename(columns={"mean_score": "stated_confidence"})
     rules = segment_costs(data).set_index("segment")["rules"]
     card["hard_rules"] = ["; ".join(rules[s]) or "none" for s in card["segment"]]
     return card
