@@ -324,6 +324,8 @@ def _line(needle: str) -> int:
             "unknown field",
         ),
         ("  days: 30 ", "  days: 0 ", "segments.days", "  days: 30 ", "expected a number > 0"),
+        ("decisions: ${n_decisions}", "decisions: 5000.0", "segments.decisions", "decisions: ${n_decisions}",
+         "expected a whole number >= 1 and <= 2,000,000"),
     ],
 )
 def test_a_bad_segments_section_names_the_field_and_line(tmp_path, old, new, path, line_of, message):

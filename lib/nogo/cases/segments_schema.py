@@ -92,7 +92,7 @@ def _number(
             raise ValueError(f"expected {expected} (a case parameter's name in ${{...}})")
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise ValueError(f"expected {expected}")
-        if whole and value != int(value):
+        if whole and not isinstance(value, int):  # 12.0 is not a whole number, as elsewhere
             raise ValueError(f"expected {expected}")
         if low is not None and (value <= low if low_open else value < low):
             raise ValueError(f"expected {expected}")
@@ -324,7 +324,10 @@ class SegmentsSpec(Strict):
         seen: set[tuple] = set()
         for name in sorted(set(refs.values())):
             p = parameters[name]
-            for value in dict.fromkeys([p.default, p.low, p.high, *(p.choices or [])]):
+            ends = [p.low, p.high]
+            if isinstance(p.default, int) and p.low is not None:  # a variant draws whole numbers
+                ends = [math.ceil(p.low), math.floor(p.high)]
+            for value in dict.fromkeys([p.default, *ends, *(p.choices or [])]):
                 if value is None:
                     continue
                 try:
