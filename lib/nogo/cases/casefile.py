@@ -32,6 +32,8 @@ signature           optional: the case's own lever and the question its signatur
 calls               optional: every call the case can reach, each with ``when`` (conditions on numeric
                     parameters), debrief, key guardrails and contract; the last has no ``when``
                     (:class:`Call`, :meth:`CaseFile.call_for`)
+segments            optional: the generic generator's segments, rules, costs and desk, from which a case
+                    with no module of its own builds its decision log (:mod:`nogo.cases.segments_schema`)
 =================== ===================================================================================
 
 The schema lives in private modules, re-exported here: the sections in :mod:`._casefile_parts`, the
