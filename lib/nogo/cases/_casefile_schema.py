@@ -247,16 +247,16 @@ class CaseFile(Strict):
         >>> plain = case.model_copy(update={"calls": []})
         >>> plain.call_for({}).call == case.drill.launch_call, plain.call_for({}).debrief == case.debrief
         (True, True)
-        >>> costly = nogo.Condition(parameter="cost_false_action_usd", at_least=150)
+        >>> costly = nogo.Condition(parameter="review_usd", at_least=10)
         >>> calls = [
         ...     nogo.Call(call="no-go", when=[costly], debrief="Review cannot pay for itself."),
         ...     nogo.Call(call=case.drill.launch_call, key_guardrails=case.drill.key_guardrails,
         ...               debrief="The cap pays for review."),
         ... ]
         >>> case = case.model_copy(update={"calls": calls})
-        >>> case.call_for({"cost_false_action_usd": 180.0}).call
+        >>> case.call_for({"review_usd": 12.0}).call
         'no-go'
-        >>> case.call_for({}).call == case.drill.launch_call  # the default, 90.0, is below 150
+        >>> case.call_for({}).call == case.drill.launch_call  # the default, 6.0, is below 10
         True
         >>> case.call_for({}).contract == case.contract  # the case's contract, filled in
         True

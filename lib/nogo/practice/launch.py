@@ -148,10 +148,10 @@ def score_launch(case: Any, call: str, guardrails: Iterable[str], justification:
     --------
     >>> from nogo import Project
     >>> case = Project.find().case("template")  # casebook/_template.yaml
-    >>> f = score_launch(case, "ship with guardrails", ["a kill switch on the running loss"],
-    ...                  "A wrong action costs $90 and the loss is capped by a kill switch.")
+    >>> f = score_launch(case, "ship with guardrails", ["a person confirms every account closure"],
+    ...                  "Closures need a person whatever the score; small refunds can run alone.")
     >>> f.right_call, f.correct, f.missing_guardrails
-    (True, False, ('a value cap above which a person approves',))
+    (True, False, ("large refunds go to a person, whatever the agent's confidence",))
     """
     call = check_choice("call", call, LAUNCH_CALLS)
     if isinstance(guardrails, str):
