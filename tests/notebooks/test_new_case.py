@@ -2,12 +2,14 @@
 
 This is the README's "Add a case", done the way a coach would do it, in a temporary copy of the project:
 copy ``casebook/_template.yaml`` and ``notebooks/_template.ipynb`` under a new id, change the id, title,
-domain and story in the YAML, set ``case_id`` in the notebook's parameters cell, and run the commands the
-README lists. No Python is written. Then the suites that enumerate the casebook run on the copy
+domain, story and one segment's accuracy in the YAML (and the published figure planted from it, as the case
+file's comment says), set ``case_id`` in the notebook's parameters cell, and run the commands the README
+lists. No Python is written. Then the suites that enumerate the casebook run on the copy
 (``NOGO_TEST_PROJECT``: see ``tests/conftest.py``) and must find and pass the new case, nbval passes on its
 notebook, and ``nogo coach`` executes a variant of it (serving is faked: the Voila command is recorded).
 
-One test, the whole flow once: it executes the new notebook six times, so it lives with the notebook suite.
+One test, the whole flow once: it executes the new notebook four times and the coaching notebook twice (about
+40 s), so it lives with the notebook suite.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ YAML_EDITS = [
     (r"^(\s*case_id: \{default: )template,", rf"\g<1>{NEW},"),
     (r"^title: .*$", f"title: {TITLE}"),
     (r"^domain: .*$", f"domain: {DOMAIN}"),
+    (r"^(\s*accuracy: )0\.45\b", r"\g<1>0.62"),  # the agent is right on more goodwill requests
 ]
+# The published figure planted from the segments ("the shares times the accuracies, summed").
+PLANTED_FIGURE = r"^(\s*value: )0\.886\b"
 
 # The suites that enumerate the casebook, narrowed to the new case's items (an id the enumeration did not
 # produce is "not found": pytest exits non-zero).
@@ -90,11 +95,23 @@ def test_a_case_made_from_the_template_by_yaml_only_passes_every_suite(tmp_path,
 
     # Add a case: copy both templates, edit the YAML, set case_id (README, "Add a case", steps 1-3).
     template = (root / "casebook" / "_template.yaml").read_text(encoding="utf-8")
-    (root / "casebook" / f"{NEW}.yaml").write_text(_edit_case_file(template), encoding="utf-8")
+    case_file = root / "casebook" / f"{NEW}.yaml"
+    case_file.write_text(_edit_case_file(template), encoding="utf-8")
+    draft = nogo.Project(root).case(NEW)
+    segments = draft.segments.resolve(draft.defaults()).segments
+    # The new planted figure, worked out the way the case file's comment says.
+    right_rate = round(sum(s.share * s.accuracy for s in segments), 4)
+    text, n = re.subn(
+        PLANTED_FIGURE, rf"\g<1>{right_rate:.4f}", case_file.read_text(encoding="utf-8"), flags=re.M
+    )
+    assert n == 1, f"casebook/_template.yaml: no line matching {PLANTED_FIGURE!r} to edit"
+    case_file.write_text(text, encoding="utf-8")
     _copy_notebook(root)
     case = nogo.Project(root).case(NEW)
     assert (case.id, case.title, case.domain) == (NEW, TITLE, DOMAIN)
     assert " ".join(case.incident.summary.split()) == SUMMARY
+    assert 0.62 in [s.accuracy for s in case.segments.resolve(case.defaults()).segments]
+    assert [f.value for f in case.published_figures] == [right_rate] != [0.886]
 
     # Steps 4 and 6: its data (if it declares any), the README's case table, nogo check, nogo refresh.
     _nogo("data", NEW)
@@ -133,4 +150,5 @@ def test_a_case_made_from_the_template_by_yaml_only_passes_every_suite(tmp_path,
     assert executed["metadata"]["papermill"]["parameters"]["case_id"] == NEW
     failed = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert failed == [], failed
+    assert TITLE in json.dumps([o for c in executed["cells"] for o in c.get("outputs", [])])  # its brief
     assert len(served) == 1 and str(session) in served[0] and "voila" in served[0]
