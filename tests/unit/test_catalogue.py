@@ -182,3 +182,21 @@ def test_nogo_check_lists_every_problem_of_a_case_file(tmp_path, monkeypatch):
     assert result.exit_code != 0
     listed = [row for row in result.output.splitlines() if row.startswith(f"- {case_file}")]
     assert [row[2:] for row in listed] == found
+
+
+def test_nogo_check_names_a_notebook_that_runs_another_case(tmp_path):
+    """A notebook copied from another case (or the template) and its case_id left as it was is a
+    problem `nogo check` names, not something only the test suite catches."""
+    project = nogo.Project(shared.copy_project(tmp_path / "project", shared.project().root))
+    case_id = shared.case_ids()[0]
+    path = project.notebooks / f"{case_id}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace(f'case_id = "{case_id}"', 'case_id = "template"')
+    assert "template" in cell.source
+    nbformat.write(nb, path)
+    found = problems(project)
+    assert found == [
+        f"notebooks/{case_id}.ipynb: the parameters cell sets case_id = 'template'; expected {case_id!r} "
+        "(a notebook runs its own case)"
+    ]

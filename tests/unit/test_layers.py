@@ -184,3 +184,21 @@ def test_the_package_imports_its_checks_from_validate(path):
         if a.name in CHECKS
     ]
     assert not old, "import the boundary checks from nogo._validate:\n" + "\n".join(old)
+
+
+@pytest.mark.parametrize("path", [*_modules(), PACKAGE / "__init__.py"], ids=lambda p: _dotted(p) or "nogo")
+def test_no_module_is_over_the_split_point(path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE.parent)} has {lines} lines; split it below {MAX_LINES}"
+
+
+def test_the_public_api_is_what_nogo_imports():
+    exported = set(nogo.__all__)
+    assert len(exported) == len(nogo.__all__) and nogo.__all__ == sorted(nogo.__all__)
+    for name in exported:
+        value = getattr(nogo, name)  # every exported name resolves
+        assert not name.startswith("_")
+        assert not isinstance(value, type(nogo)) or name == "charts", f"{name} is a module, not API"
+    # a few names every notebook and the README use, from each layer
+    assert {"CostModel", "best_two_thresholds", "charts", "open_case", "CaseFile", "DecisionStream",
+            "Project", "ProgressStore", "notebook_setup", "InputError"} <= exported

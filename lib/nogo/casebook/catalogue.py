@@ -8,6 +8,7 @@ JupyterLab would typeset as maths (:func:`math_problems`).
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any
@@ -170,6 +171,30 @@ def math_problems(project: Project) -> list[str]:
     return found
 
 
+def _assigned(source: str, name: str) -> Any:
+    """The literal a cell's code assigns to ``name`` at top level (None when it does not, or cannot parse).
+
+    Examples
+    --------
+    >>> _assigned('case_id = "loan-steering"; seed = 1', "case_id")
+    'loan-steering'
+    >>> _assigned("seed = 1", "case_id") is None
+    True
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                return None
+    return None
+
+
 def problems(project: Project) -> list[str]:
     """Every problem in the casebook, each a line naming the file; empty when all is well.
 
@@ -201,10 +226,17 @@ def problems(project: Project) -> list[str]:
         if name not in ids and name not in EXTRA_NOTEBOOKS:
             found.append(f"{path.relative_to(project.root)}: no case file casebook/{name}.yaml")
         try:
-            if parameters_cell(path) is None:
-                found.append(f"{path.relative_to(project.root)}: no cell tagged 'parameters'")
+            cell = parameters_cell(path)
         except Exception as exc:  # an unreadable notebook
             found.append(f"{path.relative_to(project.root)}: cannot be read ({exc})")
+            continue
+        if cell is None:
+            found.append(f"{path.relative_to(project.root)}: no cell tagged 'parameters'")
+        elif name in ids and (given := _assigned(cell.source, "case_id")) != name:
+            found.append(
+                f"{path.relative_to(project.root)}: the parameters cell sets case_id = {given!r}; expected "
+                f"{name!r} (a notebook runs its own case)"
+            )
     for case in cases:
         found.extend(check_snapshots(case, project.data))
     found.extend(readme_table_problems(project, cases))
