@@ -90,3 +90,20 @@ def test_hard_rule_masks():
     assert rule.allowed().tolist() == [[False, True, True], [True, True, True], [False, True, True]]
     with pytest.raises(InputError, match="forbids must be 'act' or 'decline'"):
         nogo.HardRule("x", "escalate", [True])
+
+
+def test_infrastructure_modules_are_reserved_ids(tmp_path):
+    """A case id that names a module of nogo.cases (here `data`) is refused, not run as that module."""
+    import pkgutil
+
+    import nogo.cases
+    from nogo.cases.case import _INFRASTRUCTURE
+
+    modules = {m.name for m in pkgutil.iter_modules(nogo.cases.__path__) if not m.name.startswith("_")}
+    cases = {c.id.replace("-", "_") for c in CASE_FILES}
+    assert modules - cases == _INFRASTRUCTURE  # every non-case module is reserved, and nothing else
+    source = (PROJECT.casebook / "pricing-feedback-loop.yaml").read_text()
+    path = tmp_path / "data.yaml"
+    path.write_text(source.replace("pricing-feedback-loop", "data"))
+    with pytest.raises(InputError, match=r"data: this case id names a module of nogo.cases"):
+        nogo.open_case(nogo.load_case(path))

@@ -257,7 +257,7 @@ class Case:
         )
 
 
-_INFRASTRUCTURE = frozenset({"case", "casefile", "data", "project", "segments"})
+_INFRASTRUCTURE = frozenset({"case", "casefile", "data", "project", "segments", "segments_schema"})
 """Modules of this package that are not cases: a case id never names one of them."""
 
 
@@ -290,7 +290,12 @@ def open_case(file: CaseFile, data_root: str | Path | None = None) -> Case:
     if not isinstance(file, CaseFile):
         raise InputError(f"case: expected a nogo.CaseFile, got {type(file).__name__}")
     name = case_module_name(file.id)
-    if file.id.replace("-", "_") not in _INFRASTRUCTURE and importlib.util.find_spec(name) is not None:
+    if file.id.replace("-", "_") in _INFRASTRUCTURE:
+        raise InputError(
+            f"{file.id}: this case id names a module of nogo.cases ({name}); choose another id "
+            f"(reserved: {', '.join(sorted(n.replace('_', '-') for n in _INFRASTRUCTURE))})"
+        )
+    if importlib.util.find_spec(name) is not None:
         cls = getattr(importlib.import_module(name), "CASE", None)
         if not (isinstance(cls, type) and issubclass(cls, Case)):
             raise InputError(f"{file.id}: module {name} defines no CASE (a subclass of nogo.Case)")
