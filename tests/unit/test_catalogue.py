@@ -200,3 +200,18 @@ def test_nogo_check_names_a_notebook_that_runs_another_case(tmp_path):
         f"notebooks/{case_id}.ipynb: the parameters cell sets case_id = 'template'; expected {case_id!r} "
         "(a notebook runs its own case)"
     ]
+
+
+def test_nogo_check_names_a_case_with_no_decision_log(tmp_path):
+    """A case file with neither a module of its own nor a `segments` section cannot be built: named."""
+    project = nogo.Project(shared.copy_project(tmp_path / "project", shared.project().root))
+    case_id = next(c for c in shared.case_ids() if "segments:" not in (project.casebook / f"{c}.yaml").read_text())
+    new = "no-log-case"
+    text = (project.casebook / f"{case_id}.yaml").read_text().replace(case_id, new)
+    (project.casebook / f"{new}.yaml").write_text(text)
+    nb = nbformat.read(project.notebooks / f"{case_id}.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace(case_id, new)
+    nbformat.write(nb, project.notebooks / f"{new}.ipynb")
+    found = [f for f in problems(project) if "no-log-case.yaml" in f]
+    assert len(found) == 1 and "no decision log to build: add a `segments` section" in found[0], found

@@ -17,6 +17,7 @@ import pandas as pd
 
 from nogo.casebook.datasets import check_snapshots
 from nogo.casebook.notebooks import EXTRA_NOTEBOOKS, parameters_cell
+from nogo.cases.case import open_case
 from nogo.cases.casefile import CaseFile, CaseFileError, load_case
 from nogo.cases.project import Project
 from nogo.errors import NogoError
@@ -238,6 +239,10 @@ def problems(project: Project) -> list[str]:
                 f"{name!r} (a notebook runs its own case)"
             )
     for case in cases:
+        try:  # the case interface finds the case from its id: its own module, or the segment generator
+            open_case(case, project.data)
+        except NogoError as exc:
+            found.append(f"casebook/{case.id}.yaml: {exc}")
         found.extend(check_snapshots(case, project.data))
     found.extend(readme_table_problems(project, cases))
     found.extend(math_problems(project))
