@@ -145,6 +145,7 @@ from nogo.cases.resume_proxy_bias import (
     train_screener,
 )
 from nogo.cases.segments import SegmentCase
+from nogo.cases.signature import Lever, SignatureOutcome, SignatureScore, SignatureTask
 from nogo.charts.display import (
     notebook_setup,
     register_math_safe_tables,

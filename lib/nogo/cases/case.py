@@ -36,6 +36,7 @@ import pandas as pd
 
 from nogo.cases.casefile import CaseFile
 from nogo.cases.data import load_dataset
+from nogo.cases.signature import SignatureTask
 from nogo.errors import InputError
 from nogo.models.costs import ACTIONS, CostModel, DecisionCosts
 from nogo.models.policy_model import PolicyAssumptions
@@ -224,6 +225,13 @@ class Case:
         """What the agent may never do alone (default: nothing)."""
         return []
 
+    def signature_task(self, data: CaseData) -> SignatureTask | None:
+        """The case's signature drill on ``data`` (its own lever, scored by its own simulation), or None.
+
+        See :mod:`nogo.cases.signature`; the practice layer's ``SignatureDrill`` is its widget.
+        """
+        return None
+
     # ------------------------------------------------------------------------------------- the one door
     def build(self, values: Mapping[str, Any] | None = None) -> CaseData:
         """Everything built from the case at parameter set ``values`` (the defaults when None).
@@ -257,7 +265,9 @@ class Case:
         )
 
 
-_INFRASTRUCTURE = frozenset({"case", "casefile", "data", "project", "segments", "segments_schema"})
+_INFRASTRUCTURE = frozenset(
+    {"case", "casefile", "data", "project", "segments", "segments_schema", "signature"}
+)
 """Modules of this package that are not cases: a case id never names one of them."""
 
 
