@@ -360,6 +360,7 @@ from nogo.practice.progress import (
     schedule_reviews,
 )
 from nogo.practice.segment_drill import SegmentDrill, SegmentPolicyResult, score_segment_policy
+from nogo.practice.signature_drill import SignatureDrill
 from nogo.practice.stream import (
     MODEL_ACTION,
     STREAM_CHOICES,
