@@ -72,6 +72,7 @@ from nogo.cases.casefile import (
     Condition,
     Dataset,
     Distractor,
+    Evidence,
     FailureMode,
     Parameter,
     PublishedFigure,

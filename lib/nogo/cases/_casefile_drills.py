@@ -3,7 +3,9 @@
 ``drill``
     the stream size, the guardrails a launch call may name, the call the debrief defends at the
     defaults (``launch_call``) and its ``key_guardrails``; ``distractors``, plausible guardrails that
-    are not enough (each with why), and ``max_guardrails``, how many a learner may pick.
+    are not enough (each with why), ``max_guardrails``, how many a learner may pick, and ``evidence``,
+    the facts a launch call's justification picks from (:class:`Evidence`: the deciding ones among
+    irrelevant ones, each with why).
 ``calls``
     every call the case can reach (:class:`Call`): the first whose ``when`` conditions hold for a
     variant's parameters is the right one; the last has no ``when`` (the default).
@@ -23,6 +25,10 @@ Examples
 (True, False)
 >>> FailureMode(name="stale prices", likelihood=4, severity=3, why="nobody watches").expected_harm
 12
+>>> facts = [Evidence(fact="what a wrong refund costs", deciding=True, why="it sets the cap"),
+...          Evidence(fact="the agent's average reply time", deciding=False, why="speed is not harm")]
+>>> [e.fact for e in facts if e.deciding]
+['what a wrong refund costs']
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ __all__ = [
     "Condition",
     "Distractor",
     "Drill",
+    "Evidence",
     "FailureMode",
     "Signature",
     "call_problems",
@@ -70,6 +77,17 @@ class Distractor(Strict):
     why: Text
 
 
+class Evidence(Strict):
+    """A fact a launch call's justification may name: ``deciding`` whether it decides the call, and ``why``.
+
+    The drill lists deciding facts among irrelevant ones; the learner picks the deciding ones.
+    """
+
+    fact: Text
+    deciding: bool
+    why: Text
+
+
 class Drill(Strict):
     """What the practice widgets need beyond the decision log.
 
@@ -86,6 +104,7 @@ class Drill(Strict):
     key_guardrails: list[Text] = Field(default_factory=list)
     distractors: list[Distractor] = Field(default_factory=list)
     max_guardrails: Annotated[int, Field(ge=1)] | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _guardrails_agree(self) -> Drill:
@@ -111,8 +130,28 @@ class Drill(Strict):
                 "a sound answer could not name them all"
             )
             found.append((("max_guardrails",), detail))
+        found += _evidence_problems(self.evidence)
         raise_all(found)
         return self
+
+
+def _evidence_problems(evidence: list[Evidence]) -> list[tuple[tuple, str]]:
+    """Problems of ``drill.evidence``: a pick needs deciding facts among irrelevant ones, none repeated."""
+    if not evidence:
+        return []
+    found: list[tuple[tuple, str]] = []
+    kinds = {e.deciding for e in evidence}
+    if kinds != {True, False}:
+        missing = "deciding: true" if True not in kinds else "deciding: false"
+        detail = (
+            f"no fact with {missing}: the learner picks the deciding facts from a list that also holds "
+            "irrelevant ones, so give at least one of each"
+        )
+        found.append((("evidence",), detail))
+    repeated = repeated_values([_same(e.fact) for e in evidence])
+    if repeated:
+        found.append((("evidence",), f"repeated fact(s) {', '.join(map(repr, repeated))}"))
+    return found
 
 
 class Condition(Strict):

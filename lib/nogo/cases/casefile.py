@@ -22,7 +22,9 @@ sources             publisher, title, date, URL, and an ``id`` the figures cite
 published_figures   name, value, unit, relative tolerance, source id, status (SEEN or DERIVED)
 parameters          default, and the range (``low``/``high``) or ``choices`` a coaching variant draws from
 drill               stream size, the guardrails a launch call may name, the launch call at the defaults,
-                    ``distractors`` (guardrails that are not enough, with why), ``max_guardrails``
+                    ``distractors`` (guardrails that are not enough, with why), ``max_guardrails``,
+                    ``evidence`` (optional: facts, each with ``deciding`` true or false and why; the
+                    launch call's justification picks the deciding ones; :class:`Evidence`)
 rubric              the four interview dimensions, each with its question, a weak and a strong answer
 questions, debrief  interview questions; what the PM should have decided
 contract            the Agent Impact Contract (see :class:`nogo.AgentImpactContract`)
@@ -62,7 +64,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from nogo.cases._casefile_drills import Call, Condition, Distractor, Drill, FailureMode, Signature
+from nogo.cases._casefile_drills import Call, Condition, Distractor, Drill, Evidence, FailureMode, Signature
 from nogo.cases._casefile_parts import (
     LAUNCH_CALLS,
     MODELS,
@@ -104,6 +106,7 @@ __all__ = [
     "Dataset",
     "Distractor",
     "Drill",
+    "Evidence",
     "FailureMode",
     "Incident",
     "Parameter",
