@@ -327,6 +327,7 @@ from nogo.models.thresholds import (
     sweep_thresholds,
     three_way_cuts,
 )
+from nogo.practice.commit import CommitCall, CommitComparison, Commitment, compare_commitment
 from nogo.practice.interview import (
     FRAMEWORK_RUBRIC,
     MockInterview,
