@@ -55,8 +55,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from nogo.cases.case import Case, HardRule
+from nogo.cases.case import Case, CaseData, HardRule
 from nogo.cases.segments_schema import SegmentsSpec
+from nogo.cases.signature import SignatureTask
 from nogo.errors import InputError
 from nogo.models.calibration import calibrate_out_of_fold
 from nogo.models.costs import CostComponent, CostModel
@@ -265,6 +266,15 @@ class SegmentCase(Case):
         named = {f.name for f in fields(PolicyAssumptions)}
         given.update({k: v for k, v in params.items() if k in named})
         return PolicyAssumptions.from_case(self.file, **given)
+
+    def signature_task(self, data: CaseData) -> SignatureTask:
+        """The per-segment table (act alone, escalate, decline) scored by the generator's simulation.
+
+        See :class:`nogo.cases.segment_policy.SegmentTask`.
+        """
+        from nogo.cases.segment_policy import SegmentTask
+
+        return SegmentTask(data)
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
         """One :class:`HardRule` per rule of the section, binding the decisions of the segments listing it."""
