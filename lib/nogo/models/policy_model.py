@@ -10,6 +10,12 @@ stake ``value_usd`` of each decision:
 * **decline** when ``p < t_lo``;
 * ``reviewers`` people work the escalation queue.
 
+A case's hard rules (``allowed``: what the agent may do alone on each decision, as
+:meth:`nogo.CaseData.allowed` gives it) come before the policy: where a rule forbids the action the
+policy would take alone, a person decides instead (the decision is escalated, and counted in
+``n_routed``). So no policy, and no optimum, ever takes a forbidden action alone, and a policy that
+follows a case's rule costs the same as one whose thresholds would have broken it.
+
 What it costs (USD, over the log's ``days``): the *decision cost*, each decision's expected cost of the
 action taken (:meth:`nogo.DecisionCosts.expected` at ``p``, so ``escalate_usd`` and the reviewers' own
 error rates are in it), plus the *staffing cost* ``reviewers * reviewer_cost_per_hour_usd *
@@ -26,8 +32,10 @@ Constraints (:class:`PolicyAssumptions`), each reported as a sentence when broke
 capacity (a stable queue with utilisation at most ``max_utilisation``); an optional service level
 (``target_within_sla`` of escalations answered within ``sla_minutes``); an optional headcount limit
 ``max_reviewers``; an optional ``error_budget`` on the expected wrong autonomous actions per decision;
-and, when the log has a ``group`` column, the four-fifths rule: the adverse-impact ratio (lowest group
-rate over highest, :func:`nogo.selection_rates`) of the favourable outcome must be at least
+and fairness on the outcome the case is about (:class:`~nogo.models.policy_inputs.PolicyFairness`, which
+a case declares): a rate per group of what the policy decides, compared as a ratio or as a gap. Without
+one, a log with a ``group`` column gets the four-fifths rule: the adverse-impact ratio (lowest group rate
+over highest, :func:`nogo.selection_rates`) of the favourable outcome must be at least
 ``min_impact_ratio``. The favourable outcome is ``"act"`` (the agent grants it alone, the customer does
 not wait) or ``"not_declined"`` (acted on or sent to a person). A ratio is undefined (NaN, never a
 breach) when no one gets the favourable outcome.
@@ -43,22 +51,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from nogo._validate import as_float_array, as_outcome_array, check_choice, check_rate
+from nogo._validate import as_float_array, as_outcome_array
 from nogo.errors import InputError
-from nogo.models.costs import ACT, DECLINE, ESCALATE, DecisionCosts
+from nogo.models.costs import ACT, ACTIONS, DECLINE, ESCALATE, DecisionCosts
 from nogo.models.escalation import queue_metrics
+from nogo.models.policy_inputs import PolicyAssumptions, PolicyFairness, PolicySettings, usd_label
 
 __all__ = [
+    "GAP_TOLERANCE",
     "IMPACT_RATIO_TOLERANCE",
     "TOLERANCE",
     "PolicyAssumptions",
+    "PolicyFairness",
     "PolicyMetrics",
     "PolicySettings",
     "PreparedLog",
@@ -75,148 +86,8 @@ TOLERANCE = 1e-12
 """Floating-point slack on the capacity and error-budget comparisons (a policy at a limit meets it)."""
 IMPACT_RATIO_TOLERANCE = 1e-9
 """Slack on the four-fifths comparison, as in :mod:`nogo.models.fairness`: a ratio of exactly 4/5 meets it."""
-
-
-def usd_label(x: float) -> str:
-    """Dollars for a sentence: ``$1,234`` from $100 up, three significant digits below, ``none`` for inf.
-
-    Examples
-    --------
-    >>> usd_label(12345.6), usd_label(0.4567), usd_label(float("inf"))
-    ('$12,346', '$0.457', 'none')
-    """
-    return "none" if math.isinf(x) else (f"${x:,.0f}" if abs(x) >= 100 else f"${x:.3g}")
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class PolicyAssumptions:
-    """Operating assumptions and constraints of a policy. The defaults are illustrative, not estimates.
-
-    Parameters
-    ----------
-    handle_minutes
-        Mean minutes a reviewer spends on one escalation (> 0).
-    hours_per_day
-        Working hours a day in which escalations arrive and reviewers work, in (0, 24].
-    reviewer_cost_per_hour_usd
-        Pay per reviewer-hour (>= 0); staffing costs it for every hour of ``hours_per_day * days``.
-    max_utilisation
-        Capacity: the queue must be stable with utilisation at most this, in (0, 1].
-    error_budget
-        Largest expected share of decisions that are wrong autonomous actions, or None.
-    min_impact_ratio
-        The four-fifths bar for the adverse-impact ratio, in (0, 1] (used when the log has groups).
-    sla_minutes, target_within_sla
-        Optional service level: at least ``target_within_sla`` answered within ``sla_minutes``.
-    max_reviewers
-        Headcount available, or None for no limit.
-    favourable
-        ``"act"`` or ``"not_declined"``: the outcome whose rate the adverse-impact ratio compares.
-    """
-
-    handle_minutes: float = 10.0
-    hours_per_day: float = 8.0
-    reviewer_cost_per_hour_usd: float = 40.0
-    max_utilisation: float = 0.85
-    error_budget: float | None = None
-    min_impact_ratio: float = 0.8
-    sla_minutes: float | None = None
-    target_within_sla: float = 0.8
-    max_reviewers: int | None = None
-    favourable: str = "act"
-
-    def __post_init__(self) -> None:
-        def num(name: str, low: float, high: float, *, open_low: bool = True) -> None:
-            v = float(as_float_array(name, getattr(self, name))[0])
-            if (v <= low if open_low else v < low) or v > high:
-                raise InputError(
-                    f"{name}: expected a number in {'(' if open_low else '['}{low:g}, {high:g}], got {v!r}"
-                )
-            object.__setattr__(self, name, v)
-
-        num("handle_minutes", 0, math.inf)
-        num("hours_per_day", 0, 24)
-        num("reviewer_cost_per_hour_usd", 0, math.inf, open_low=False)
-        num("max_utilisation", 0, 1)
-        num("min_impact_ratio", 0, 1)
-        num("target_within_sla", 0, 1)
-        if self.target_within_sla == 1:
-            raise InputError("target_within_sla: expected a share below 1 (no headcount answers all at once)")
-        if self.error_budget is not None:
-            object.__setattr__(self, "error_budget", check_rate("error_budget", self.error_budget))
-        if self.sla_minutes is not None:
-            num("sla_minutes", 0, math.inf, open_low=False)
-        if self.max_reviewers is not None:
-            _check_reviewers("max_reviewers", self.max_reviewers)
-        check_choice("favourable", self.favourable, ("act", "not_declined"))
-
-    @classmethod
-    def from_case(cls, case: Any, **overrides: Any) -> PolicyAssumptions:
-        """Defaults, then any case parameter with a field's name (``handle_minutes``...), then ``overrides``.
-
-        Examples
-        --------
-        >>> from types import SimpleNamespace as NS
-        >>> case = NS(parameters={"handle_minutes": NS(default=6.0), "seed": NS(default=1)})
-        >>> PolicyAssumptions.from_case(case, error_budget=0.02).handle_minutes
-        6.0
-        """
-        names = {f.name for f in fields(cls)}
-        params = getattr(case, "parameters", {}) or {}
-        values = {k: p.default for k, p in params.items() if k in names}
-        return cls(**{**values, **overrides})
-
-
-def _check_reviewers(name: str, value: Any) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | np.integer | float)
-        or value != math.floor(value)
-    ):
-        raise InputError(f"{name}: expected a whole number of reviewers >= 1, got {value!r}")
-    if value < 1:
-        raise InputError(f"{name}: expected a whole number of reviewers >= 1, got {value!r}")
-    return int(value)
-
-
-@dataclass(frozen=True)
-class PolicySettings:
-    """One setting of the four controls (see the module docstring for what each does).
-
-    Examples
-    --------
-    >>> PolicySettings(t_lo=0.3, t_hi=0.9, value_cap_usd=500, reviewers=4).describe()
-    't_lo=0.3 t_hi=0.9 cap=$500 reviewers=4'
-    """
-
-    t_lo: float
-    t_hi: float
-    value_cap_usd: float = math.inf
-    reviewers: int = 1
-
-    def __post_init__(self) -> None:
-        lo, hi = check_rate("t_lo", self.t_lo), check_rate("t_hi", self.t_hi)
-        if lo > hi:
-            raise InputError(
-                f"t_lo: expected t_lo <= t_hi (decline below, act at or above), got {lo:g} > {hi:g}"
-            )
-        cap = as_float_array("value_cap_usd", self.value_cap_usd, finite=False)
-        if cap.size != 1 or not cap[0] >= 0:
-            raise InputError(
-                f"value_cap_usd: expected a number >= 0 (inf: no cap), got {self.value_cap_usd!r}"
-            )
-        object.__setattr__(self, "t_lo", lo)
-        object.__setattr__(self, "t_hi", hi)
-        object.__setattr__(self, "value_cap_usd", float(cap[0]))
-        object.__setattr__(self, "reviewers", _check_reviewers("reviewers", self.reviewers))
-
-    def describe(self) -> str:
-        """A compact, canonical description (the ``choice`` recorded in a progress store)."""
-        cap = usd_label(self.value_cap_usd)
-        return f"t_lo={self.t_lo:.4g} t_hi={self.t_hi:.4g} cap={cap} reviewers={self.reviewers}"
+GAP_TOLERANCE = 1e-9
+"""Slack on a gap measure's comparison (a gap exactly at the limit meets it)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,15 +108,36 @@ class PreparedLog:
     wrong: np.ndarray  # acting would have been wrong
     cum_expected: np.ndarray
     cum_realised: np.ndarray
-    cum_error: np.ndarray  # expected wrong actions, sum of 1 - p
+    cum_error: np.ndarray  # expected wrong autonomous actions, sum of 1 - p where acting alone is allowed
     cum_wrong: np.ndarray
-    group_codes: np.ndarray | None
-    group_labels: tuple[str, ...]
-    cum_group: np.ndarray | None  # (G, n + 1)
+    act_ok: np.ndarray  # (n,) the hard rules let the agent act alone
+    decline_ok: np.ndarray  # (n,) ... and decline alone
+    cum_act_ok: np.ndarray  # (n + 1,) counts
+    cum_decline_ok: np.ndarray
+    fairness: PolicyFairness | None  # None: no groups; fairness_default: built from the assumptions
+    fairness_default: bool
+    group_codes: np.ndarray | None  # (n,) sorted like p
+    group_weight: np.ndarray | None  # (n,) what each decision adds to its group's rate
+    group_sizes: np.ndarray | None  # (G,) the rates' denominators
+    group_total: np.ndarray | None  # (G,) each group's whole weight
+    cum_group_act: np.ndarray | None  # (G, n + 1) prefix sums of the weight where acting alone is allowed
+    cum_group_decline: np.ndarray | None  # (G, n + 1) ... where declining alone is allowed
     thresholds: np.ndarray
     value_caps_usd: np.ndarray  # ascending, the last is inf
-    value_suffix_max: np.ndarray  # (n + 1,) largest value at or after each row, -1 at the end
+    value_suffix_max: np.ndarray  # (n + 1,) largest value allowed to act at or after each row, -1 at the end
     cap_exponents: tuple[float, float, float]  # log10 of the lowest and highest cap slider values, step
+
+    @property
+    def group_labels(self) -> tuple[str, ...]:
+        """The groups of the fairness measure (empty without one)."""
+        return () if self.fairness is None else self.fairness.labels
+
+    def measure(self) -> tuple[str, str, float]:
+        """The fairness measure's ``(outcome, compare, limit)``; a default one follows the assumptions."""
+        f, a = self.fairness, self.assumptions
+        if f is None or self.fairness_default:
+            return a.favourable, "ratio", a.min_impact_ratio
+        return f.outcome, f.compare, f.limit
 
     @property
     def n(self) -> int:
@@ -269,6 +161,24 @@ def _prefix(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _allowed(allowed: npt.ArrayLike | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(act_ok, decline_ok)`` from the hard rules' ``(n, 3)`` bools (all True without rules)."""
+    if allowed is None:
+        return np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    ok = np.asarray(allowed)
+    if ok.dtype != bool or ok.shape != (n, len(ACTIONS)):
+        raise InputError(
+            f"allowed: expected ({n}, {len(ACTIONS)}) bools (one row per decision, {', '.join(ACTIONS)}), "
+            f"got {ok.dtype} of shape {ok.shape}"
+        )
+    if not ok[:, ESCALATE].all():
+        row = int(np.flatnonzero(~ok[:, ESCALATE])[0])
+        raise InputError(
+            f"allowed: escalating must always be allowed (a person decides); forbidden at row {row}"
+        )
+    return ok[:, ACT].copy(), ok[:, DECLINE].copy()
+
+
 def prepare_policy_log(
     log: pd.DataFrame,
     p: npt.ArrayLike | str,
@@ -276,6 +186,8 @@ def prepare_policy_log(
     *,
     days: float,
     assumptions: PolicyAssumptions | None = None,
+    allowed: npt.ArrayLike | None = None,
+    fairness: PolicyFairness | None = None,
     threshold_step: float = 0.01,
     cap_step: float = 0.1,
 ) -> PreparedLog:
@@ -293,6 +205,14 @@ def prepare_policy_log(
         The span of the log in days (> 0).
     assumptions
         Queue, pay and constraints (default :class:`PolicyAssumptions`).
+    allowed
+        The case's hard rules: ``(n, 3)`` bools in :data:`~nogo.models.costs.ACTIONS` order, what the
+        agent may do alone on each decision (:meth:`nogo.CaseData.allowed`); escalating must always be
+        allowed. Where the policy's action is forbidden, a person decides (escalate). Default: no rule.
+    fairness
+        What the fairness constraint measures (:class:`~nogo.models.policy_inputs.PolicyFairness`, one
+        group per row); default: the four-fifths rule on the assumptions' favourable outcome when ``log``
+        has a ``group`` column, else none.
     threshold_step, cap_step
         Lattices of the search grid: thresholds ``0, step, ..., 1`` (``1 / step`` a whole number) and
         value caps ``10 ** (k * cap_step)`` spanning the values, the top one replaced by no cap.
@@ -304,6 +224,9 @@ def prepare_policy_log(
     >>> prep = prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1)
     >>> prep.n, prep.p.tolist(), prep.value_caps_usd[[0, -1]].tolist()
     (4, [0.3, 0.9, 0.92, 0.95], [10.0, inf])
+    >>> no_act = [[False, True, True], [True, True, True], [True, True, True], [True, True, True]]
+    >>> prepare_policy_log(log, [0.95, 0.9, 0.92, 0.3], c, days=1, allowed=no_act).act_ok.tolist()
+    [True, True, True, False]
     """
     if not isinstance(log, pd.DataFrame):
         raise InputError(f"log: expected a pandas DataFrame, got {type(log).__name__}")
@@ -333,16 +256,22 @@ def prepare_policy_log(
     if not 0 < cap_step <= 1:
         raise InputError(f"cap_step: expected a step in (0, 1] (log10 USD), got {cap_step!r}")
     order = np.argsort(prob, kind="stable")
-    codes, labels, cum_group = None, (), None
-    if "group" in log.columns:
-        g = log["group"]
-        if g.isna().any():
-            i = int(np.flatnonzero(g.isna().to_numpy())[0])
-            raise InputError(f"group: missing group label at row {i}; fill it or drop the column")
-        raw, uniques = pd.factorize(g.astype(str), sort=True)
-        codes, labels = raw[order].astype(np.int32), tuple(map(str, uniques))
-        cum_group = np.zeros((len(labels), len(log) + 1), dtype=np.int32)
-        np.cumsum(codes[None, :] == np.arange(len(labels))[:, None], axis=1, out=cum_group[:, 1:])
+    act_ok, decline_ok = _allowed(allowed, len(log))
+    act_ok, decline_ok = act_ok[order], decline_ok[order]
+    default = fairness is None
+    if default and "group" in log.columns:
+        fairness = PolicyFairness.from_assumptions(log["group"], a)
+    if fairness is not None and not isinstance(fairness, PolicyFairness):
+        raise InputError(f"fairness: expected PolicyFairness or None, got {type(fairness).__name__}")
+    codes = weight = sizes = cum_act_g = cum_dec_g = None
+    if fairness is not None:
+        if len(fairness.codes) != len(log):
+            raise InputError(
+                f"fairness: expected one group per row of log ({len(log)}), got {len(fairness.codes)}"
+            )
+        codes, weight, sizes = fairness.codes[order], fairness.weight[order], fairness.sizes_array()
+        one_hot = (codes[None, :] == np.arange(len(fairness.labels))[:, None]) * weight[None, :]
+        cum_act_g, cum_dec_g = (_prefix((one_hot * ok[None, :]).T).T for ok in (act_ok, decline_ok))
     positive = value[value > 0]
     lo = math.floor(math.log10(positive.min()) / cap_step) * cap_step if positive.size else 0.0
     hi = math.ceil(math.log10(value.max()) / cap_step) * cap_step if positive.size else lo
@@ -352,23 +281,36 @@ def prepare_policy_log(
     caps[-1] = np.inf  # the top of the slider is at least the largest value: no cap
     p_s, wrong, v_s = prob[order], ~outcome[order], value[order]
     suffix_max = np.full(len(v_s) + 1, -1.0)
-    suffix_max[:-1] = np.maximum.accumulate(v_s[::-1])[::-1]
+    suffix_max[:-1] = np.maximum.accumulate(np.where(act_ok, v_s, -1.0)[::-1])[::-1]
+    expected, realised = expected[order], realised[order]
+    for table in (expected, realised):  # a forbidden action costs what the person deciding costs
+        table[:, ACT] = np.where(act_ok, table[:, ACT], table[:, ESCALATE])
+        table[:, DECLINE] = np.where(decline_ok, table[:, DECLINE], table[:, ESCALATE])
     return PreparedLog(
         assumptions=a,
         days=float(span[0]),
         p=p_s,
         value_usd=v_s,
         order=order,
-        expected=expected[order],
-        realised=realised[order],
+        expected=expected,
+        realised=realised,
         wrong=wrong,
-        cum_expected=_prefix(expected[order]),
-        cum_realised=_prefix(realised[order]),
-        cum_error=_prefix(1.0 - p_s),
-        cum_wrong=_prefix(wrong.astype(np.float64)),
+        cum_expected=_prefix(expected),
+        cum_realised=_prefix(realised),
+        cum_error=_prefix((1.0 - p_s) * act_ok),
+        cum_wrong=_prefix((wrong & act_ok).astype(np.float64)),
+        act_ok=act_ok,
+        decline_ok=decline_ok,
+        cum_act_ok=_prefix(act_ok.astype(np.float64)),
+        cum_decline_ok=_prefix(decline_ok.astype(np.float64)),
+        fairness=fairness,
+        fairness_default=default,
         group_codes=codes,
-        group_labels=labels,
-        cum_group=cum_group,
+        group_weight=weight,
+        group_sizes=sizes,
+        group_total=None if codes is None else np.bincount(codes, weight, minlength=len(sizes)),
+        cum_group_act=cum_act_g,
+        cum_group_decline=cum_dec_g,
         thresholds=np.round(np.arange(k + 1) * threshold_step, 12),
         value_caps_usd=caps,
         value_suffix_max=suffix_max,
@@ -385,7 +327,10 @@ class PolicyMetrics:
 
     ``error_rate`` is the expected share of decisions that are wrong autonomous actions (sum of ``1 - p``
     over the acted-on decisions, per decision); ``realised_error_rate`` counts logged outcomes.
-    ``selection_rates`` and ``impact_ratio`` are None without a ``group`` column.
+    ``n_routed`` counts the decisions the case's hard rules sent to a person (the policy would have acted
+    or declined alone); they are in ``n_escalate``. ``selection_rates`` (each group's rate of the fairness
+    measure), ``impact_ratio`` (lowest over highest, a ratio measure) and ``group_gap`` (highest minus
+    lowest, a gap measure) are None without one.
     """
 
     settings: PolicySettings
@@ -408,6 +353,8 @@ class PolicyMetrics:
     selection_rates: dict[str, float] | None
     impact_ratio: float | None
     violations: tuple[str, ...]
+    n_routed: int = 0
+    group_gap: float | None = None
 
     @property
     def cost_usd(self) -> float:
@@ -502,39 +449,46 @@ def evaluate_policy(prepared: PreparedLog, settings: PolicySettings | Mapping[st
     ce, cr = prep.cum_expected, prep.cum_realised
     base_e = ce[j, DECLINE] + (ce[n, ESCALATE] - ce[j, ESCALATE])  # decline below t_lo, escalate the rest ...
     base_r = cr[j, DECLINE] + (cr[n, ESCALATE] - cr[j, ESCALATE])
-    if s.value_cap_usd >= prep.value_suffix_max[i]:  # ... and act on every row from i
-        n_act = n - i
+    # (a forbidden action is priced as the escalation it becomes, so the sums need no mask)
+    if s.value_cap_usd >= prep.value_suffix_max[i]:  # ... and act on every allowed row from i
+        n_act = prep.cum_act_ok[n] - prep.cum_act_ok[i]
         act_e = (ce[n, ACT] - ce[i, ACT]) - (ce[n, ESCALATE] - ce[i, ESCALATE])
         act_r = (cr[n, ACT] - cr[i, ACT]) - (cr[n, ESCALATE] - cr[i, ESCALATE])
         err, wrong = prep.cum_error[n] - prep.cum_error[i], prep.cum_wrong[n] - prep.cum_wrong[i]
-        acted_g = None if prep.cum_group is None else prep.cum_group[:, n] - prep.cum_group[:, i]
-    else:  # ... and act on the rows from i within the cap
-        idx = i + np.flatnonzero(prep.value_usd[i:] <= s.value_cap_usd)
+        acted_g = None if prep.cum_group_act is None else prep.cum_group_act[:, n] - prep.cum_group_act[:, i]
+    else:  # ... and act on the allowed rows from i within the cap
+        idx = i + np.flatnonzero((prep.value_usd[i:] <= s.value_cap_usd) & prep.act_ok[i:])
         n_act = len(idx)
         act_e = (prep.expected[idx, ACT] - prep.expected[idx, ESCALATE]).sum()
         act_r = (prep.realised[idx, ACT] - prep.realised[idx, ESCALATE]).sum()
         err, wrong = (1.0 - prep.p[idx]).sum(), prep.wrong[idx].sum()
         acted_g = None
         if prep.group_codes is not None:
-            acted_g = np.bincount(prep.group_codes[idx], minlength=len(prep.group_labels))
-    n_esc = n - j - n_act
+            acted_g = np.bincount(
+                prep.group_codes[idx], prep.group_weight[idx], minlength=len(prep.group_labels)
+            )
+    n_act, n_dec = round(float(n_act)), round(float(prep.cum_decline_ok[j]))
+    n_esc = n - n_dec - n_act
+    forbidden_act = (n - i) - (prep.cum_act_ok[n] - prep.cum_act_ok[i])  # in the act band, acting forbidden
+    routed = round(float(j - n_dec + forbidden_act))
     rate, load = escalation_load(prep, n_esc)
     q = queue_metrics(rate, a.handle_minutes, s.reviewers, sla_minutes=a.sla_minutes).iloc[0]
     staffing = s.reviewers * a.reviewer_cost_per_hour_usd * a.hours_per_day * prep.days
-    rates = ratio = None
-    if prep.cum_group is not None:
-        sizes = prep.cum_group[:, n]
-        hits = acted_g if a.favourable == "act" else sizes - prep.cum_group[:, j]
-        r, air = adverse_impact(np.asarray(hits, dtype=np.float64), sizes)
-        rates, ratio = dict(zip(prep.group_labels, map(float, r), strict=True)), float(air)
+    rates = ratio = gap = None
+    if prep.group_sizes is not None:
+        outcome, compare, _ = prep.measure()
+        hits = acted_g if outcome == "act" else prep.group_total - prep.cum_group_decline[:, j]
+        r, air = adverse_impact(np.asarray(hits, dtype=np.float64), prep.group_sizes)
+        rates = dict(zip(prep.group_labels, map(float, r), strict=True))
+        ratio, gap = (float(air), None) if compare == "ratio" else (None, float(r.max() - r.min()))
     within = None if a.sla_minutes is None else float(q["within_sla"])
     metrics = PolicyMetrics(
         settings=s,
         n_decisions=n,
         days=prep.days,
-        n_act=int(n_act),
+        n_act=n_act,
         n_escalate=int(n_esc),
-        n_decline=j,
+        n_decline=n_dec,
         decision_cost_usd=float(base_e + act_e),
         staffing_cost_usd=float(staffing),
         realised_decision_cost_usd=float(base_r + act_r),
@@ -549,6 +503,8 @@ def evaluate_policy(prepared: PreparedLog, settings: PolicySettings | Mapping[st
         selection_rates=rates,
         impact_ratio=ratio,
         violations=(),
+        n_routed=routed,
+        group_gap=gap,
     )
     return replace(metrics, violations=_violations(metrics, prep, float(load)))
 
@@ -579,11 +535,23 @@ def _violations(m: PolicyMetrics, prep: PreparedLog, load: float) -> tuple[str, 
             f"error budget: {m.error_rate:.2%} of decisions are expected wrong autonomous actions, "
             f"budget {a.error_budget:.2%}"
         )
-    if m.impact_ratio is not None and m.impact_ratio < a.min_impact_ratio - IMPACT_RATIO_TOLERANCE:
-        rates = m.selection_rates or {}
+    if m.selection_rates is not None and prep.fairness is not None:
+        _, compare, limit = prep.measure()
+        rates, f = m.selection_rates, prep.fairness
         low, high = min(rates, key=rates.__getitem__), max(rates, key=rates.__getitem__)
-        out.append(
-            f"adverse impact: group {low}'s {a.favourable.replace('_', '-')} rate ({rates[low]:.1%}) is "
-            f"{m.impact_ratio:.2f} of group {high}'s ({rates[high]:.1%}), below {a.min_impact_ratio:g}"
-        )
+        name = f.name if not prep.fairness_default else a.favourable.replace("_", "-")
+        if (
+            compare == "ratio"
+            and m.impact_ratio is not None
+            and m.impact_ratio < limit - IMPACT_RATIO_TOLERANCE
+        ):
+            out.append(
+                f"adverse impact: group {low}'s {name} rate ({f.rate_text(rates[low])}) is "
+                f"{m.impact_ratio:.2f} of group {high}'s ({f.rate_text(rates[high])}), below {limit:g}"
+            )
+        if compare == "gap" and m.group_gap is not None and m.group_gap > limit + GAP_TOLERANCE:
+            out.append(
+                f"group gap: group {low}'s {name} ({f.rate_text(rates[low])}) is {m.group_gap:.3g} "
+                f"below group {high}'s ({f.rate_text(rates[high])}), above the {limit:g} limit"
+            )
     return tuple(out)

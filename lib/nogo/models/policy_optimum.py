@@ -5,6 +5,9 @@ Part of the "set the policy" drill (:mod:`nogo.practice.policy_drill`); the mode
 The optimum is the cheapest policy (expected decision cost plus reviewers' pay) that breaks no
 constraint, searched on a grid: thresholds and value caps on the lattices the drill's sliders reach,
 each with the smallest headcount meeting capacity and any service level (more reviewers only add pay).
+The case's hard rules hold in every candidate as in :func:`~nogo.models.policy_model.evaluate_policy`
+(a forbidden action goes to a person), so the optimum never takes a forbidden action alone, and the
+fairness constraint is the case's own measure.
 A policy off the grid can beat the grid optimum by a little: its regret is then slightly below zero,
 and reported as is.
 """
@@ -24,6 +27,7 @@ from nogo.errors import InputError
 from nogo.models.costs import ACT, DECLINE, ESCALATE
 from nogo.models.escalation import reviewers_needed
 from nogo.models.policy_model import (
+    GAP_TOLERANCE,
     IMPACT_RATIO_TOLERANCE,
     TOLERANCE,
     PolicyMetrics,
@@ -152,6 +156,7 @@ def optimal_policy(
     k, m, n = len(t_grid), len(c_grid), prep.n
     kb = np.searchsorted(t_grid, prep.p, side="right")  # p >= t_grid[t] <=> kb >= t + 1
     cb = np.searchsorted(c_grid, prep.value_usd, side="left")  # value <= c_grid[c] <=> cb <= c
+    cb[~prep.act_ok] = m  # a hard rule forbids acting alone: within no cap
 
     rows = kb * (m + 1) + cb
 
@@ -166,24 +171,32 @@ def optimal_policy(
     _, act_cap = table(prep.expected[:, ACT])
     count_all, count_cap = table(None)
     _, err_cap = table(1.0 - prep.p)
+    forbid_decline = (~prep.decline_ok).astype(np.float64)
+    routed_below = forbid_decline.sum() - table(forbid_decline)[0]  # (k,) below t_lo, a person decides
     f = prep.cum_expected[n, DECLINE] - dec_all + esc_all  # (k,) by t_lo
     g = act_cap - esc_cap  # (k, m) by t_hi, cap
     cost = f[:, None, None] + g[None, :, :]
-    n_esc = np.rint(count_all[:, None, None] - count_cap[None, :, :]).astype(np.int64)
+    n_esc = np.rint((count_all + routed_below)[:, None, None] - count_cap[None, :, :]).astype(np.int64)
     n_esc = np.maximum(n_esc, 0)  # negative only for t_lo > t_hi, which is infeasible anyway
     feasible = np.broadcast_to((t_grid[:, None] <= t_grid[None, :])[:, :, None], cost.shape).copy()
     if a.error_budget is not None:
         feasible &= (err_cap / n <= a.error_budget + TOLERANCE)[None, :, :]
     if prep.group_codes is not None:
-        sizes = prep.cum_group[:, n]
+        outcome, compare, limit = prep.measure()
         hits = []
         for code in range(len(prep.group_labels)):  # a loop over groups, not rows
-            w = (prep.group_codes == code).astype(np.float64)
-            all_g, cap_g = table(w)
-            hits.append(cap_g if a.favourable == "act" else all_g)
-        _, air = adverse_impact(np.stack(hits), sizes)
-        ok = ~(air < a.min_impact_ratio - IMPACT_RATIO_TOLERANCE)
-        feasible &= ok[None, :, :] if a.favourable == "act" else ok[:, None, None]
+            w = np.where(prep.group_codes == code, prep.group_weight, 0.0)
+            if outcome == "act":
+                hits.append(table(w)[1])  # (k, m) by t_hi, cap: acted on alone
+            else:  # (k,) by t_lo: all but what is declined alone below it
+                kept = w * prep.decline_ok
+                hits.append(prep.group_total[code] - (kept.sum() - table(kept)[0]))
+        rates, air = adverse_impact(np.stack(hits), prep.group_sizes)
+        if compare == "ratio":
+            ok = ~(air < limit - IMPACT_RATIO_TOLERANCE)
+        else:
+            ok = rates.max(axis=0) - rates.min(axis=0) <= limit + GAP_TOLERANCE
+        feasible &= ok[None, :, :] if outcome == "act" else ok[:, None, None]
     uniq, inverse = np.unique(n_esc, return_inverse=True)
     heads = min_reviewers(prep, uniq)
     reviewers = heads[inverse].reshape(cost.shape)
