@@ -284,7 +284,7 @@ def test_migration_from_the_first_schema(tmp_path):
     path = tmp_path / "p.sqlite3"
     _make_v1(path, learners=("ana", "bob"))
     with ProgressStore(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         df = store.attempts()
         mark = store.record_rubric(
             "ana", "pricing-feedback-loop", 3, "threshold_definition", 2, 5, attempt_id=1
@@ -299,8 +299,9 @@ def test_migration_from_the_first_schema(tmp_path):
     assert df["session_id"].isna().all()
     assert marks["mark_id"].tolist() == [mark] and marks["attempt_id"].tolist() == [1]
     columns = [r[1] for r in _raw(path, "PRAGMA table_info(attempts)")]
-    assert columns[-1] == "session_id"
+    assert columns[-4:] == ["session_id", "confidence", "score", "justification"]
     names = {r[0] for r in _raw(path, "SELECT name FROM sqlite_master")}
+    assert "attempts_v3" not in names  # the rebuilt table took the old one's name
     assert {"attempts", "rubric_marks", "attempts_by_learner", "rubric_marks_by_learner"} <= names
     with ProgressStore(path) as store:  # opening again is a no-op
         assert len(store.attempts()) == 2
@@ -393,7 +394,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
         ({"variant_seed": -1}, r"variant_seed: expected an integer in \[0, 2\*\*63\), got -1"),
         ({"variant_seed": 1.5}, r"variant_seed: expected an integer in \[0, 2\*\*63\), got 1.5"),
         ({"variant_seed": True}, r"variant_seed: expected an integer .*got True"),
-        ({"drill": "quiz"}, r"drill: expected one of 'stream', 'policy', 'launch', got 'quiz'"),
+        ({"drill": "quiz"}, r"drill: expected one of 'stream', 'policy', 'launch', 'commit', 'premortem', 'signature', got 'quiz'"),
         ({"item": ""}, r"item: expected a non-empty string, got ''"),
         ({"choice": None}, r"choice: expected a non-empty string, got None"),
         ({"cost_usd": float("nan")}, r"cost_usd: expected a finite number >= 0, got nan"),
@@ -405,6 +406,12 @@ def test_newer_schema_is_refused_untouched(tmp_path):
             r"timestamp: expected a timezone-aware datetime, got datetime",
         ),
         ({"session_id": ""}, r"session_id: expected a non-empty string, got ''"),
+        ({"confidence": 1.5}, r"confidence: expected a finite number >= 0 and <= 1.0, got 1.5"),
+        ({"confidence": -0.1}, r"confidence: expected a finite number >= 0 and <= 1.0, got -0.1"),
+        ({"confidence": "sure"}, r"confidence: expected a finite number >= 0 and <= 1.0, got 'sure'"),
+        ({"score": float("nan")}, r"score: expected a finite number, got nan"),
+        ({"score": True}, r"score: expected a finite number, got True"),
+        ({"justification": 42}, r"justification: expected text, got 42"),
         ({"colour": "red"}, r"colour: not an attempt field; an attempt has fields learner, case_id"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Progress survives the move (issue 13, item 8): a store written by nogo before the reorganisation opens
+"""Progress survives the move (issue 13, item 8; issue 14, item 9): a store written by nogo before the reorganisation opens
 with today's code with every attempt and mark intact.
 
 ``data/progress_v2.sqlite3.gz`` was written by the drills of nogo at commit 5e2296c (two learners, one
@@ -131,3 +131,75 @@ def test_a_store_from_a_newer_schema_is_refused_naming_the_file(old_store):
         assert f"schema version {SCHEMA_VERSION + 1} was written by a newer nogo" in message
         assert "upgrade nogo" in message and "left untouched" in message
     assert _sha256(old_store) == before
+
+
+# --- schema version 3 (issue 14, item 9): new drills, confidence, score, justification --------------
+
+_V2_COLUMNS = [
+    "attempt_id", "learner", "case_id", "variant_seed", "drill", "item", "choice", "cost_usd",
+    "optimal_choice", "optimal_cost_usd", "time_taken_seconds", "timestamp_utc", "session_id",
+]  # fmt: skip
+
+
+def test_the_upgrade_to_version_3_copies_every_stored_row_byte_for_byte(old_store):
+    """Read with plain sqlite3 before and after: every v2 column of every attempt and every mark is
+    the same value of the same SQLite type, and the new columns are empty on the old attempts."""
+    assert EXPECTED["schema_version"] == 2 < SCHEMA_VERSION
+    columns = ", ".join(f"{c}, typeof({c})" for c in _V2_COLUMNS)
+    before = _raw(old_store, f"SELECT {columns} FROM attempts ORDER BY attempt_id")
+    marks_before = _raw(old_store, "SELECT * FROM rubric_marks ORDER BY mark_id")
+    ProgressStore(old_store).close()
+    assert _raw(old_store, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert _raw(old_store, f"SELECT {columns} FROM attempts ORDER BY attempt_id") == before
+    assert _raw(old_store, "SELECT * FROM rubric_marks ORDER BY mark_id") == marks_before
+    assert _raw(old_store, "SELECT count(*) FROM attempts WHERE confidence IS NOT NULL OR score IS NOT NULL "
+                "OR justification IS NOT NULL") == [(0,)]  # fmt: skip
+    assert _raw(old_store, "PRAGMA foreign_key_check") == []  # every mark still points at its attempt
+    assert _raw(old_store, "PRAGMA integrity_check") == [("ok",)]
+    names = {r[0] for r in _raw(old_store, "SELECT name FROM sqlite_master")}
+    assert names == {"attempts", "rubric_marks", "attempts_by_learner", "rubric_marks_by_learner"}
+
+
+def test_the_upgraded_store_takes_the_new_drills_with_confidence_and_keeps_its_checks(old_store):
+    new = [
+        ("commit", "call", "ship", "no-go", {"confidence": 0.7, "justification": "desk is staffed"}),
+        ("premortem", "failure modes", "b > a > c", "a > b > c", {"score": 0.5}),
+        ("signature", "levers", "cap=2", "cap=2", {}),
+    ]
+    common = dict(learner="ana", case_id="loan-steering", variant_seed=3, cost_usd=0.0, optimal_cost_usd=0.0)
+    with ProgressStore(old_store) as store:
+        ids = [
+            store.record_attempt(
+                **common, drill=d, item=i, choice=c, optimal_choice=b, time_taken_seconds=20.0, **extra
+            )
+            for d, i, c, b, extra in new
+        ]
+        got = store.attempts().set_index("attempt_id").loc[ids]
+        old = store.attempts().set_index("attempt_id").drop(index=ids)
+    assert got["drill"].tolist() == ["commit", "premortem", "signature"]
+    assert got["confidence"].tolist()[0] == 0.7 and got["confidence"].iloc[1:].isna().all()
+    assert got["score"].iloc[1] == 0.5 and got["justification"].iloc[0] == "desk is staffed"
+    assert got["justification"].iloc[1:].isna().all()
+    assert got["correct"].tolist() == [False, False, True]
+    assert len(old) == len(EXPECTED["attempts"]) and old["confidence"].isna().all()
+    assert old["justification"].isna().all() and old["score"].isna().all()
+    con = sqlite3.connect(old_store)
+    try:  # the rebuilt table still refuses what the old one did, and new bounds hold
+        for bad in ("drill = 'quiz'", "confidence = 1.5", "cost_usd = -1"):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+                con.execute(f"UPDATE attempts SET {bad} WHERE attempt_id = ?", (ids[0],))
+    finally:
+        con.close()
+
+
+def test_a_failed_upgrade_to_version_3_leaves_the_version_2_store_as_it_was(old_store):
+    con = sqlite3.connect(old_store)
+    con.execute("CREATE TABLE attempts_v3 (x)")  # makes the rebuild's first statement fail
+    con.commit()
+    con.close()
+    rows = _raw(old_store, "SELECT * FROM attempts ORDER BY attempt_id")
+    with pytest.raises(ProgressStoreError, match=r"could not open the progress store \(table attempts_v3"):
+        ProgressStore(old_store)
+    assert _raw(old_store, "PRAGMA user_version") == [(2,)]
+    assert _raw(old_store, "SELECT * FROM attempts ORDER BY attempt_id") == rows
+    assert "confidence" not in [r[1] for r in _raw(old_store, "PRAGMA table_info(attempts)")]

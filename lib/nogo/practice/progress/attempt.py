@@ -17,7 +17,7 @@ from nogo.errors import InputError
 
 __all__ = ["DRILLS", "Attempt"]
 
-DRILLS: tuple[str, ...] = ("stream", "policy", "launch")
+DRILLS: tuple[str, ...] = ("stream", "policy", "launch", "commit", "premortem", "signature")
 """The drills whose answers the store keeps (the schema's ``CHECK`` on ``attempts.drill``)."""
 
 TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
@@ -25,6 +25,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ATTEMPT_COLUMNS = [
     "attempt_id", "learner", "case_id", "variant_seed", "drill", "item", "choice", "cost_usd",
     "optimal_choice", "optimal_cost_usd", "time_taken_seconds", "timestamp_utc", "session_id",
+    "confidence", "score", "justification",
 ]  # fmt: skip
 MARK_COLUMNS = [
     "mark_id", "learner", "case_id", "variant_seed", "session_id", "attempt_id", "dimension", "score",
@@ -40,7 +41,10 @@ class Attempt:
 
     ``regret_usd = cost_usd - optimal_cost_usd`` may be negative when a realised outcome made the
     learner's choice cheaper than the expected-cost-optimal one. ``timestamp`` must be timezone-aware
-    (``None``: the store's clock).
+    (``None``: the store's clock). The last three are optional: ``confidence``, the learner's stated
+    chance (0 to 1) that ``choice`` is right (a committed call's confidence: the track record's
+    calibration reads it); ``score``, the drill's score on its own scale when that is not dollars (the
+    pre-mortem's rank correlation, -1 to 1); ``justification``, what the learner wrote for it.
     """
 
     learner: str
@@ -55,6 +59,9 @@ class Attempt:
     time_taken_seconds: float
     timestamp: datetime | None = None
     session_id: str | None = None
+    confidence: float | None = None
+    score: float | None = None
+    justification: str | None = None
 
 
 def check_text(name: str, value: Any) -> str:
@@ -108,3 +115,22 @@ ATTEMPT_CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "choice": check_text, "cost_usd": check_number, "optimal_choice": check_text,
     "optimal_cost_usd": check_number, "time_taken_seconds": check_number,
 }  # fmt: skip
+
+
+def check_optional(a: dict[str, Any]) -> dict[str, Any]:
+    """The optional fields of an attempt, checked (``None`` stays ``None``: stored empty)."""
+    out: dict[str, Any] = {"session_id": None, "confidence": None, "score": None, "justification": None}
+    if a["session_id"] is not None:
+        out["session_id"] = check_text("session_id", a["session_id"])
+    if a["confidence"] is not None:
+        out["confidence"] = check_number("confidence", a["confidence"], upper=1.0)
+    if a["score"] is not None:
+        x = a["score"]
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise InputError(f"score: expected a finite number, got {x!r}")
+        out["score"] = float(x)
+    if a["justification"] is not None:
+        if not isinstance(a["justification"], str):
+            raise InputError(f"justification: expected text, got {a['justification']!r}")
+        out["justification"] = a["justification"]
+    return out

@@ -54,11 +54,38 @@ _SCHEMA_V2: tuple[str, ...] = (
     "CREATE INDEX attempts_by_learner ON attempts (learner, case_id, timestamp_utc)",
     "CREATE INDEX rubric_marks_by_learner ON rubric_marks (learner, case_id, timestamp_utc)",
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
+_V2_COLUMNS = (
+    "attempt_id, learner, case_id, variant_seed, drill, item, choice, cost_usd, optimal_choice, "
+    "optimal_cost_usd, time_taken_seconds, timestamp_utc, session_id"
+)
+_SCHEMA_V3: tuple[str, ...] = (
+    # SQLite cannot change a CHECK in place: build the new table, copy every row with its id, swap
+    # (the documented procedure; the store runs it with foreign keys off and checks them after).
+    """CREATE TABLE attempts_v3 (
+        attempt_id INTEGER PRIMARY KEY, learner TEXT NOT NULL, case_id TEXT NOT NULL,
+        variant_seed INTEGER NOT NULL,
+        drill TEXT NOT NULL
+            CHECK (drill IN ('stream', 'policy', 'launch', 'commit', 'premortem', 'signature')),
+        item TEXT NOT NULL, choice TEXT NOT NULL, cost_usd REAL NOT NULL CHECK (cost_usd >= 0),
+        optimal_choice TEXT NOT NULL, optimal_cost_usd REAL NOT NULL CHECK (optimal_cost_usd >= 0),
+        time_taken_seconds REAL NOT NULL CHECK (time_taken_seconds >= 0), timestamp_utc TEXT NOT NULL,
+        session_id TEXT,
+        confidence REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
+        score REAL, justification TEXT)""",
+    f"INSERT INTO attempts_v3 ({_V2_COLUMNS}) SELECT {_V2_COLUMNS} FROM attempts ORDER BY attempt_id",
+    "DROP TABLE attempts",
+    "ALTER TABLE attempts_v3 RENAME TO attempts",
+    "CREATE INDEX attempts_by_learner ON attempts (learner, case_id, timestamp_utc)",
+)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
 """``MIGRATIONS[v]`` takes a file from schema version ``v`` to ``v + 1`` (version 0: an empty file).
 
 Version 1, the first schema, holds attempts only; version 2 adds ``attempts.session_id``, the
-``rubric_marks`` table and indexes by learner. Never edit a shipped step: append a new one.
+``rubric_marks`` table and indexes by learner; version 3 admits the drills ``commit``, ``premortem``
+and ``signature`` and adds ``attempts.confidence`` (the stated chance of being right, 0 to 1),
+``attempts.score`` (a drill's score on its own scale when that is not dollars: the pre-mortem's rank
+correlation) and ``attempts.justification`` (what the learner wrote), all empty on older attempts.
+Never edit a shipped step: append a new one.
 """
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -32,6 +32,7 @@ from nogo.practice.progress.attempt import (
     TS_FORMAT,
     Attempt,
     check_number,
+    check_optional,
     check_seed,
     check_slug,
     check_text,
@@ -150,7 +151,7 @@ class ProgressStore:
         try:
             with sqlite_errors(path, "open (read-only)"):
                 version = identify(self._conn, path)
-                problems = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
+                problems = [" ".join(r[0].split()) for r in self._conn.execute("PRAGMA quick_check(3)")]
                 if problems != ["ok"]:
                     raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
                 if version != SCHEMA_VERSION:
@@ -170,21 +171,27 @@ class ProgressStore:
         with sqlite_errors(self.path, "open"):
             # read only until the file is known to be ours, intact and not too new
             version = identify(conn, self.path)
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+            # one line per problem, so the error reads as one message
+            problems = [" ".join(r[0].split()) for r in conn.execute("PRAGMA quick_check(3)")]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
             self.journal_mode = set_wal(conn, self._timeout)
             conn.execute("PRAGMA synchronous=FULL")
+            if version != SCHEMA_VERSION:
+                # Foreign keys off while a step rebuilds a table (dropping the old ``attempts`` would
+                # otherwise first delete every row the rubric marks point at); checked before commit.
+                conn.execute("PRAGMA foreign_keys=OFF")
+                with immediate(conn):
+                    version = identify(conn, self.path)  # again, under the write lock
+                    if version == 0:
+                        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                    for statement in (st for step in MIGRATIONS[version:] for st in step):
+                        conn.execute(statement)
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise sqlite3.IntegrityError(f"the upgrade would break references: {broken[:3]}")
+                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("PRAGMA foreign_keys=ON")
-            if version == SCHEMA_VERSION:
-                return
-            with immediate(conn):
-                version = identify(conn, self.path)  # again, under the write lock
-                if version == 0:
-                    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                for statement in (st for step in MIGRATIONS[version:] for st in step):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the connection (everything recorded is already committed)."""
@@ -229,6 +236,15 @@ class ProgressStore:
         >>> store.record_attempt(Attempt("ana", "loan-steering", 7, "launch", "launch-call", "no-go",
         ...     0.0, "no-go", 0.0, 240.0))
         1
+
+        A committed call keeps its stated confidence (the track record's calibration reads it):
+
+        >>> store.record_attempt(learner="ana", case_id="loan-steering", variant_seed=7, drill="commit",
+        ...     item="call", choice="ship", cost_usd=0.0, optimal_choice="no-go", optimal_cost_usd=0.0,
+        ...     time_taken_seconds=30.0, confidence=0.8, justification="the desk can absorb it")
+        2
+        >>> store.attempts()[["drill", "confidence", "correct"]].tail(1).values.tolist()
+        [['commit', 0.8, False]]
         """
         if attempt is None:
             names = [f.name for f in fields(Attempt)]
@@ -242,7 +258,7 @@ class ProgressStore:
         a = asdict(attempt)
         row = {name: check(name, a[name]) for name, check in ATTEMPT_CHECKS.items()}
         row["timestamp_utc"] = utc_text("timestamp", a["timestamp"] or self.clock())
-        row["session_id"] = None if a["session_id"] is None else check_text("session_id", a["session_id"])
+        row |= check_optional(a)
         return self._insert("attempts", row)
 
     def record_rubric(
@@ -316,18 +332,20 @@ class ProgressStore:
 
         Columns: ``attempt_id``, ``learner``, ``case_id``, ``variant_seed``, ``drill``, ``item``,
         ``choice``, ``cost_usd``, ``optimal_choice``, ``optimal_cost_usd``, ``time_taken_seconds``,
-        ``session_id`` (missing for attempts recorded without one), ``timestamp`` (UTC),
+        ``session_id`` (missing for attempts recorded without one), ``confidence`` and ``score`` (NaN
+        where not given), ``justification`` (missing where not given), ``timestamp`` (UTC),
         ``regret_usd`` (``cost_usd - optimal_cost_usd``) and ``correct`` (``choice == optimal_choice``).
 
         Examples
         --------
         >>> ProgressStore(":memory:").attempts().shape
-        (0, 15)
+        (0, 18)
         """
         frame = self._select("attempts", ATTEMPT_COLUMNS, {"learner": learner, "case_id": case_id})
         frame = frame.astype(
             {"attempt_id": "int64", "variant_seed": "int64", "cost_usd": "float64",
-             "optimal_cost_usd": "float64", "time_taken_seconds": "float64"}
+             "optimal_cost_usd": "float64", "time_taken_seconds": "float64", "confidence": "float64",
+             "score": "float64"}
         )  # fmt: skip
         frame["regret_usd"] = frame["cost_usd"] - frame["optimal_cost_usd"]
         frame["correct"] = (frame["choice"] == frame["optimal_choice"]).astype(bool)
