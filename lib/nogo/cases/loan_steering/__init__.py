@@ -22,6 +22,8 @@ One module per concept, every public name re-exported here:
 - :mod:`~nogo.cases.loan_steering.hardship`: :func:`simulate_hardship_calls` and
   :func:`repeat_forbearance_rate`, the quiet-failure metric;
 - :mod:`~nogo.cases.loan_steering.charts`: :func:`total_cost_chart` and :func:`repeat_forbearance_chart`;
+- :mod:`~nogo.cases.loan_steering.signature`: :class:`OfferAutonomyTask`, the signature drill (which offer
+  types the agent may make alone, with an officer's disclosure and consent, or never);
 
 and :data:`CASE`, the case through the case interface (:class:`nogo.cases.case.Case`).
 
@@ -32,6 +34,7 @@ credit (by more than half a cent), or when the borrower, told the increase, woul
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -39,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nogo.cases.case import Case, HardRule
+from nogo.cases.case import Case, CaseData, HardRule
 from nogo.cases.loan_steering.book import (
     BOOK_DEFAULTS,
     DEFAULT_MARKUP_BPS,
@@ -59,16 +62,22 @@ from nogo.cases.loan_steering.policies import (
     policy_summary,
     rate_gap_by_group,
 )
+from nogo.cases.loan_steering.signature import AUTONOMY_CHOICES, OFFER_LABELS, OfferAutonomyTask
+from nogo.errors import InputError
 from nogo.models.costs import CostComponent, CostModel
+from nogo.models.policy_inputs import PolicyFairness
 
 __all__ = [
+    "AUTONOMY_CHOICES",
     "BOOK_DEFAULTS",
     "CASE",
     "DEFAULT_MARKUP_BPS",
     "ILLUSTRATIVE_SAVING_USD_PER_YEAR",
     "LOAN_POLICIES",
     "NO_HIDDEN_COST_RULE",
+    "OFFER_LABELS",
     "LoanSteeringCase",
+    "OfferAutonomyTask",
     "borrower_book",
     "choose_offers",
     "consent_probability",
@@ -93,7 +102,7 @@ class LoanSteeringCase(Case):
     dataset); ``p`` is :func:`consent_probability`; the costs are the illustrative components the notebook
     prices in "The cost of a wrong offer"; 30 days of calls on an 8-hour desk, 20 minutes a disclosure call,
     80% answered within 4 hours; one hard rule, :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer
-    that raises the total cost of credit alone.
+    that raises the total cost of credit alone; its signature drill is :class:`OfferAutonomyTask`.
     """
 
     DESK = MappingProxyType({"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0})
@@ -143,6 +152,36 @@ class LoanSteeringCase(Case):
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
         return [HardRule(NO_HIDDEN_COST_RULE, "act", log["raises_total_cost"].to_numpy(dtype=bool))]
+
+    def fairness(self, log: pd.DataFrame, params: Mapping[str, Any]) -> PolicyFairness:
+        """The rate gap the agent's own discretion opens between groups: Ally's lesson, on this log.
+
+        The log holds offers, not rates: the rate an offer changes is a rate cut's (``loan_offers``'
+        ``rate_cut_bps``). Each group's rate is the rate relief the agent grants alone, in basis points a
+        borrower of the group (borrowers with an offer in the log); the gap between the groups must stay
+        within the contract's target for the "rate gap between groups at equal risk". Not controlled for
+        risk: the rate cut is the same for every eligible borrower.
+        """
+        cut_bps = float(inspect.signature(loan_offers).parameters["rate_cut_bps"].default)
+        weight = np.where(log["action_type"].to_numpy() == "rate_cut", cut_bps, 0.0)
+        sizes = log.groupby("group")["borrower_id"].nunique()
+        metrics = [m for m in self.file.agent_impact_contract().metrics if m.name.startswith("rate gap")]
+        if not metrics:
+            raise InputError(f"casebook/{self.id}.yaml: contract: no 'rate gap ...' metric to bound the gap")
+        return PolicyFairness(
+            "rate cut granted alone",
+            log["group"],
+            "act",
+            "gap",
+            metrics[0].target,
+            weight=weight,
+            sizes={str(k): float(v) for k, v in sizes.items()},
+            unit="bps a borrower",
+        )
+
+    def signature_task(self, data: CaseData) -> OfferAutonomyTask:
+        """Which offer types the agent may make alone: :class:`OfferAutonomyTask` on ``data``."""
+        return OfferAutonomyTask(data)
 
 
 CASE = LoanSteeringCase
