@@ -350,6 +350,7 @@ from nogo.practice.policy_drill import (
     PolicyDrill,
     policy_chart,
 )
+from nogo.practice.premortem import Premortem, PremortemScore, score_premortem
 from nogo.practice.progress import (
     APPLICATION_ID,
     DRILLS,
@@ -375,6 +376,13 @@ from nogo.practice.stream import (
     stream_disagreements,
     stream_summary,
     stream_text,
+)
+from nogo.practice.track_record import (
+    TrackRecord,
+    brier_score,
+    calibration_table,
+    regret_over_time,
+    track_record,
 )
 
 __version__ = "0.1.0"

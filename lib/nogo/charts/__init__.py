@@ -20,15 +20,18 @@ from nogo.charts.builders import (
     tornado,
 )
 from nogo.charts.theme import ACTION_COLOURS, LEVEL_COLOURS, THEME, setup
+from nogo.charts.track_record import calibration_chart, regret_chart
 
 __all__ = [
     "ACTION_COLOURS",
     "LEVEL_COLOURS",
     "THEME",
+    "calibration_chart",
     "cost_curve",
     "fan_chart",
     "impact_grid_chart",
     "queue_wait",
+    "regret_chart",
     "reliability_diagram",
     "selection_rates_chart",
     "setup",
