@@ -53,7 +53,7 @@ def test_unknown_case_and_bad_settings_are_input_errors():
     with pytest.raises(InputError, match=rf"no-such-case: no case file .* known cases: {known}$"):
         coach.coaching_parameters("no-such-case", "ana", 1, project=PROJECT)
     case = PROJECT.case("loan-steering")
-    with pytest.raises(InputError, match=r"drills: unknown drill\(s\) quiz; expected some of stream, policy"):
+    with pytest.raises(InputError, match=r"drills: unknown drill\(s\) quiz; expected some of commit, stream, policy"):
         coach.coaching_parameters(case, "ana", 1, 20, "stream,quiz")
     with pytest.raises(InputError, match="drills: expected at least one"):
         coach.coaching_parameters(case, "ana", 1, 20, " , ")
@@ -190,11 +190,13 @@ def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys)
     case, drill_inputs = inputs["pricing-feedback-loop"]
     reveal = coach.Reveal(case, drill_inputs)
     assert not reveal.revealed and reveal.optimum is None
-    assert case.drill.launch_call not in reveal.summary_text() and "Agent Impact" not in reveal.html.value
+    assert "launch call" not in reveal.summary_text() and "Agent Impact" not in reveal.html.value
     reveal.button.click()
     assert reveal.revealed and reveal.button.disabled
-    assert "Agent Impact Contract" in reveal.html.value and case.drill.launch_call in reveal.text
-    assert str(case.debrief).strip()[:60] in reveal.text
+    answer = case.call_for(case.defaults())
+    assert "Agent Impact Contract" in reveal.html.value
+    assert f"The launch call for this variant: {answer.call}" in reveal.text
+    assert str(answer.debrief).strip()[:60] in reveal.text
     assert "Optimal policy for this variant" in capsys.readouterr().out
     log, p, costs, days = drill_inputs
     prep = prepare_policy_log(log, p, costs, days=days, assumptions=reveal.assumptions)
@@ -446,3 +448,28 @@ def test_coach_refuses_beyond_loopback_before_running_and_never_reuses_a_noteboo
     finally:
         for path in ran:
             path.unlink(missing_ok=True)
+
+
+def test_the_reveal_gives_the_call_the_variant_reaches(inputs):
+    """A case whose calls flip on a varied parameter: the reveal's call, debrief and guardrails follow."""
+    for case_id in CASES:
+        case, drill_inputs = inputs[case_id]
+        variants = [case.variant(seed) for seed in range(20)]
+        answers = {case.call_for(v).call: v for v in variants}
+        for call, variant in answers.items():
+            reveal = coach.Reveal(case, drill_inputs, parameters=variant)
+            reveal.reveal()
+            answer = case.call_for(variant)
+            assert answer.call == call and f"The launch call for this variant: {call}" in reveal.text
+            assert str(answer.debrief).strip()[:60] in reveal.text
+            keys = "; ".join(answer.key_guardrails) or "none"
+            assert f"Key guardrails: {keys}" in reveal.text
+
+
+def test_a_session_offers_the_commit_the_signature_and_the_premortem_beside_the_three_drills():
+    assert coach.DRILLS == ("commit", "stream", "policy", "signature", "premortem", "launch")
+    case = PROJECT.case("loan-steering")
+    params = coach.coaching_parameters(case, "ana", 2, 20, project=PROJECT)
+    assert params["drills"] == "commit,stream,policy,signature,premortem,launch"
+    assert coach.parse_drills("premortem, signature") == ("signature", "premortem")
+    assert coach.parse_drills("launch,commit") == ("commit", "launch")

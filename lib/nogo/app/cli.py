@@ -416,7 +416,12 @@ def serve(notebook: Path, port: int | None, ip: str, no_browser: bool, token: st
 @click.option(
     "--minutes", type=click.IntRange(1, 600), default=20, show_default=True, help="The session's time limit."
 )
-@click.option("--drills", default="stream,policy,launch", show_default=True, help="Which drills to run.")
+@click.option(
+    "--drills",
+    default="commit,stream,policy,signature,premortem,launch",
+    show_default=True,
+    help="Which drills to run.",
+)
 @_PORT
 @_IP
 @_NO_BROWSER

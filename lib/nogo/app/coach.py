@@ -61,8 +61,10 @@ __all__ = [
     "voila_command",
 ]
 
-DRILLS: tuple[str, ...] = ("stream", "policy", "launch")
-"""The drills a session can run, in the order they are shown."""
+DRILLS: tuple[str, ...] = ("commit", "stream", "policy", "signature", "premortem", "launch")
+"""The drills a session can run, in the order they are shown: the learner's call and confidence first
+(``commit``), the decision stream, the policy, the case's own lever (``signature``, where the case has
+one), the pre-mortem (where the case lists failure modes), and the launch call, which compares."""
 
 
 # --------------------------------------------------------------------------- parameters
@@ -71,8 +73,8 @@ def parse_drills(drills: str | Iterable[str]) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> parse_drills("launch, stream")
-    ('stream', 'launch')
+    >>> parse_drills("launch, stream, commit")
+    ('commit', 'stream', 'launch')
     """
     items = drills.split(",") if isinstance(drills, str) else list(drills)
     names = [str(d).strip().lower() for d in items if str(d).strip()]

@@ -23,6 +23,7 @@ from nogo.cases.case import open_case
 from nogo.cases.casefile import CaseFile
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
+from nogo.models.contract import AgentImpactContract
 
 __all__ = ["MAX_MINUTES", "Countdown", "ReportButton", "Reveal", "format_mmss"]
 
@@ -122,14 +123,19 @@ def _optimum_text(optimum: Any) -> str:
 class Reveal:
     """The answer behind a button: debrief, the optimal policy for this variant, the Agent Impact Contract.
 
+    The answer is the variant's: ``parameters`` (the session's variant; None: the defaults) pick the
+    call, its debrief, key guardrails and contract from the case file (:meth:`nogo.CaseFile.call_for`).
     Nothing is computed or shown until :meth:`reveal` (the button's click) runs; then ``html.value``
     holds the answer, ``text`` its plain-text form and ``revealed`` is True.
     """
 
-    def __init__(self, case: CaseFile, inputs: Any, *, assumptions: Any = None) -> None:
+    def __init__(
+        self, case: CaseFile, inputs: Any, *, assumptions: Any = None, parameters: Any = None
+    ) -> None:
         import ipywidgets as w
 
         self.case, self.inputs = case, inputs
+        self.parameters = case.check_parameters(dict(parameters or {}))  # a bad variant fails here
         if assumptions is None:
             built = open_case(case)
             assumptions = built.desk(built.parameters())
@@ -150,24 +156,26 @@ class Reveal:
         log, p, costs, days = self.inputs
         prepared = prepare_policy_log(log, p, costs, days=days, assumptions=self.assumptions)
         self.optimum = optimal_policy(prepared)
-        drill = self.case.drill
+        answer = self.case.call_for(self.parameters)
         optimum = _optimum_text(self.optimum)
+        keys = list(answer.key_guardrails)
         self.text = "\n".join(
             [
-                f"The launch call the debrief defends: {drill.launch_call}",
-                "Key guardrails: " + "; ".join(drill.key_guardrails),
+                f"The launch call for this variant: {answer.call}",
+                "Key guardrails: " + ("; ".join(keys) or "none"),
                 optimum,
                 "",
-                str(self.case.debrief).strip(),
+                str(answer.debrief).strip(),
             ]
         )
-        guardrails = "".join(f"<li>{html.escape(g)}</li>" for g in drill.key_guardrails)
+        guardrails = "".join(f"<li>{html.escape(g)}</li>" for g in keys) or "<li>none</li>"
+        contract = AgentImpactContract.from_dict(answer.contract or self.case.contract, source=self.case.id)
         self.html.value = math_safe_html(
-            f"<h3>Debrief</h3><p><b>The call:</b> {html.escape(drill.launch_call)}</p>"
+            f"<h3>Debrief</h3><p><b>The call for this variant:</b> {html.escape(answer.call)}</p>"
             f"<p><b>Key guardrails</b></p><ul>{guardrails}</ul>"
-            f"<p>{html.escape(str(self.case.debrief)).replace(chr(10), '<br>')}</p>"
+            f"<p>{html.escape(str(answer.debrief)).replace(chr(10), '<br>')}</p>"
             f"<h3>The optimal policy for this variant</h3><p>{html.escape(optimum)}</p>"
-            f"<h3>Agent Impact Contract</h3>{self.case.agent_impact_contract()._repr_html_()}"
+            f"<h3>Agent Impact Contract</h3>{contract._repr_html_()}"
         )
         self.revealed = True
         self.button.disabled = True
