@@ -205,7 +205,7 @@ def test_html_is_inert_and_offline(report):
     assert not attrs & {"src", "href", "xlink:href", "srcset", "action"}  # no attribute that fetches, at all
     assert not any(name.startswith("on") for name in attrs)  # no event handler
     assert not re.search(r"@import|url\(", page, re.I)
-    assert "<svg" in page and page.count("<svg") == 3  # three inline charts
+    assert "<svg" in page and page.count("<svg") == 2  # regret per drill, rubric (no confidence stated)
     # the payloads are there, escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
@@ -244,13 +244,14 @@ def test_summary_matches_independent_pandas(report):
         assert float(row["accuracy"].rstrip("%")) == pytest.approx(100 * group["correct"].mean(), abs=0.05)
         assert _usd(row["cost_usd"]) == pytest.approx(group["cost_usd"].sum(), abs=0.005)
         assert _usd(row["optimal_cost_usd"]) == pytest.approx(group["optimal_cost_usd"].sum(), abs=0.005)
-        regret = group["cost_usd"].sum() - group["optimal_cost_usd"].sum()
+        regret = (group["cost_usd"] - group["optimal_cost_usd"]).clip(lower=0).sum()  # luck counts 0
         assert _usd(row["regret_usd"]) == pytest.approx(regret, abs=0.005)
         total = group["time_taken_seconds"].sum()  # shown to the second (to 0.1 s below 10 s)
         assert _seconds(row["time_taken_seconds"]) == pytest.approx(total, abs=0.05 if total < 10 else 0.5)
     assert list(shown.index) == ["stream", "policy", "launch", "total"]
-    # stream by hand: 1 of 4 optimal; cost 175 vs 35; regret 140
-    assert shown.loc["stream", "regret_usd"] == "$140.00"
+    # stream by hand: 1 of 4 optimal; cost 175 vs 35; regret 105 + 0 + 40 + 0 (the lucky -5 counts 0)
+    assert shown.loc["stream", "regret_usd"] == "$145.00" == shown.loc["stream", "regret"]
+    assert shown.loc["launch", "regret"] == "1.00 (wrong calls)" and shown.loc["total", "regret"] == ""
     assert not re.search(r"\d[eE][-+]?\d", report[1].html_path.read_text().split("<h2>Charts</h2>")[0])
 
 
@@ -289,6 +290,8 @@ def test_session_summary_by_hand():
     assert list(s.index) == ["stream", "launch", "total"]
     assert s.loc["stream", "accuracy"] == pytest.approx(2 / 3)
     assert s.loc["total", "regret_usd"] == 10.0 and s.loc["total", "time_taken_seconds"] == 36.0
+    assert s.loc["stream", "regret"] == 10.0 and s.loc["launch", "regret"] == 0.0
+    assert (s.loc["stream", "unit"], s.loc["launch", "unit"]) == ("USD", "wrong calls")
 
 
 def test_empty_session_is_a_clear_error(tmp_path):
@@ -322,3 +325,50 @@ def test_marks_only_session_and_unknown_case_title(tmp_path):
 def test_neutralise_prefixes_formula_cells(cell):
     assert neutralise_csv_cell(cell) == "'" + cell
     assert neutralise_csv_cell("a" + cell) == "a" + cell
+
+
+def test_the_report_shows_the_justification_each_drill_on_its_own_scale_and_calibration(tmp_path):
+    """Issue 14, item 8: the written justification (escaped), regret never negative and each drill on
+    its own scale, and a calibration curve when calls were committed with a confidence."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    common = dict(learner="ana", case_id="loan-steering", variant_seed=7, time_taken_seconds=10.0)
+    for k, (call, confidence) in enumerate([("ship", 0.9), ("no-go", 0.6)]):
+        store.record_attempt(
+            **common, drill="commit", item="launch call", choice=call, optimal_choice="no-go", cost_usd=0.0,
+            optimal_cost_usd=0.0, confidence=confidence, timestamp=T0 + timedelta(minutes=k),
+            justification=f"because {SCRIPT}" if k == 0 else None,
+        )  # fmt: skip
+    store.record_attempt(
+        **common, drill="premortem", item="failure modes", choice="b > a > c", optimal_choice="a > b > c",
+        cost_usd=0.0, optimal_cost_usd=0.0, score=0.5, timestamp=T0 + timedelta(minutes=5),
+    )  # fmt: skip
+    store.record_attempt(
+        **common, drill="policy", item="policy", choice="t=0.9", optimal_choice="t=0.7", cost_usd=2.5e6,
+        optimal_cost_usd=1e6, timestamp=T0 + timedelta(minutes=6),
+    )  # fmt: skip
+    store.record_attempt(
+        **common, drill="stream", item="d1", choice="act", optimal_choice="escalate", cost_usd=0.0,
+        optimal_cost_usd=40.0, timestamp=T0 + timedelta(minutes=7),
+    )  # fmt: skip
+    paths = session_report(store, learner="ana", out_dir=tmp_path / "r", now=NOW)
+    page = paths.html_path.read_text()
+    written = _table(page, "justifications")
+    assert written[["drill", "choice", "justification"]].values.tolist() == [
+        ["commit", "ship", f"because {SCRIPT}"]
+    ]
+    assert "because &lt;script&gt;" in page and "<script" not in page.lower()
+    shown = _table(page, "summary").set_index("drill")
+    assert list(shown.index) == ["commit", "stream", "policy", "premortem", "total"]
+    assert shown.loc["commit", "regret"] == "1.00 (wrong calls)"
+    assert shown.loc["premortem", "regret"] == "0.50 (1 - rank correlation)"
+    assert shown.loc["policy", "regret"] == "$1,500,000.00" and shown.loc["stream", "regret"] == "$0.00"
+    attempts = _table(page, "attempts")
+    assert not attempts["regret_usd"].str.startswith("-").any()  # the lucky stream answer shows $0.00
+    assert attempts["confidence"].tolist() == ["90%", "60%", "", "", ""]
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) == 2  # regret per drill, calibration (no rubric marks)
+    assert "stated confidence" in svgs[1] and "cumulative regret (1 - rank correlation)" in svgs[0]
+    assert "cumulative regret (USD)" in svgs[0] and "alert" not in "".join(svgs)
+    csv = pd.read_csv(paths.csv_path)
+    assert csv["confidence"].tolist()[:2] == [0.9, 0.6] and csv["score"].tolist()[2] == 0.5
+    assert csv["justification"].tolist()[0] == f"because {SCRIPT}"

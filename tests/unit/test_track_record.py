@@ -214,3 +214,27 @@ def test_regret_chart_thins_a_long_history_but_keeps_the_last_answer():
     spec = regret_chart(frame).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) < 500 and rows[-1]["answer"] == n
+
+
+def test_nogo_progress_prints_the_track_record(tmp_path):
+    from click.testing import CliRunner
+
+    from nogo.app.cli import main
+
+    path = tmp_path / "p.sqlite3"
+    store = _store_with_history()
+    with ProgressStore(path) as disk:
+        for row in store.attempts("ana").to_dict("records"):
+            keep = {k: row[k] for k in ("learner", "case_id", "variant_seed", "drill", "item", "choice", "cost_usd",
+                                        "optimal_choice", "optimal_cost_usd", "time_taken_seconds")}  # fmt: skip
+            extra = {k: row[k] for k in ("confidence", "score") if not pd.isna(row[k])}
+            disk.record_attempt(**keep, **extra, timestamp=row["timestamp"].to_pydatetime())
+    out = CliRunner().invoke(main, ["progress", "--learner", "ana", "--store", str(path)])
+    assert out.exit_code == 0, out.output
+    text = out.output.split("Your track record", 1)[1]
+    confidence, right = [0.9, 0.8, 0.6, 0.95], [1, 0, 1, 0]
+    assert f"Brier score {brier_score_loss(right, confidence):.3f} over 4 call(s)" in text
+    assert "said 80%-100% (mean 88%): right 1 of 3 (33%)" in text and "said 60%-80%" in text
+    assert "commit: 0.00 wrong calls -> 1.00 wrong calls; total 2.00 wrong calls over 4 answer(s)" in text
+    assert "premortem: 2.00 1 - rank correlation" in text and "stream: $105" in text
+    assert "Next due" in text and "loan-steering" in text

@@ -298,8 +298,9 @@ def index(check_only: bool) -> None:
     help="The progress store [default: $NOGO_DATA_DIR or the per-user data folder].",
 )
 def progress(learner: str, store_path: Path | None) -> None:
-    """Print a learner's practice history, and what to practise next."""
+    """Print a learner's practice history, what to practise next, and their track record."""
     from nogo.practice.progress import ProgressStore, progress_path
+    from nogo.practice.track_record import track_record
 
     path = progress_path(store_path)
     if not path.exists():
@@ -308,6 +309,7 @@ def progress(learner: str, store_path: Path | None) -> None:
         with ProgressStore(path, read_only=True) as store:  # reading never creates or writes
             history = store.history(learner)
             suggestions = store.suggest_next(learner)
+            record = track_record(store.attempts(learner), store.rubric_marks(learner), store.clock())
     except NogoError as exc:
         raise _fail(exc) from None
     if history.empty:
@@ -321,6 +323,7 @@ def progress(learner: str, store_path: Path | None) -> None:
             what = row.dimension if row.kind == "rubric" else f"{row.case_id} / {row.drill}"
             what += f" / {row.item}" if row.kind == "review" else ""
             click.echo(f"  {row.rank}. {what}: {row.reason}")
+    click.echo(f"\n{record.to_text()}")  # calibration, regret per drill, rubric, what is due (issue 14)
 
 
 _HISTORY_HEADERS = {

@@ -54,9 +54,11 @@ CSV_FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _CSV_COLUMNS = [
     "attempt_id", "learner", "case_id", "variant_seed", "session_id", "drill", "item", "choice",
     "optimal_choice", "cost_usd", "optimal_cost_usd", "regret_usd", "correct", "time_taken_seconds",
-    "timestamp_utc",
+    "timestamp_utc", "confidence", "score", "justification",
 ]  # fmt: skip
-_TEXT_COLUMNS = ["learner", "case_id", "session_id", "drill", "item", "choice", "optimal_choice"]
+_TEXT_COLUMNS = [
+    "learner", "case_id", "session_id", "drill", "item", "choice", "optimal_choice", "justification",
+]  # fmt: skip
 _STYLE = (
     'body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:70em}'
     "table{border-collapse:collapse;margin:0.5em 0 1.5em}"
@@ -149,11 +151,14 @@ def _claim_report_paths(out: Path, stem: str) -> ReportPaths:
 
 
 def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
-    """One row per drill (in the order ``stream``, ``policy``, ``launch``) plus a ``total`` row.
+    """One row per drill (commit, stream, policy, signature, pre-mortem, launch) plus a ``total`` row.
 
     Columns: ``drill``, ``attempts``, ``correct``, ``accuracy`` (share of choices equal to the optimal
-    one), ``cost_usd`` and ``optimal_cost_usd`` (sums), ``regret_usd`` (their difference),
-    ``time_taken_seconds`` (sum).
+    one), ``cost_usd`` and ``optimal_cost_usd`` (sums), ``regret_usd`` (the sum over answers of ``cost_usd
+    - optimal_cost_usd``, each counted 0 when a lucky outcome made it negative: regret is never
+    negative), ``time_taken_seconds`` (sum), and ``regret`` with its ``unit``: the drill's regret on its
+    own scale (:func:`nogo.regret_over_time`: dollars, ``1 - rank correlation`` for the pre-mortem, wrong
+    calls for the commit and the launch call; missing on the total, which would add unlike units).
 
     Examples
     --------
@@ -163,8 +168,11 @@ def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
     >>> session_summary(log)[["drill", "accuracy", "regret_usd"]].values.tolist()
     [['stream', 0.5, 20.0], ['total', 0.5, 20.0]]
     """
+    from nogo.practice.track_record import REGRET_UNITS, regret_over_time
+
     df = attempts.assign(correct=attempts["choice"] == attempts["optimal_choice"])
-    order = {d: k for k, d in enumerate(("stream", "policy", "launch"))}
+    df["_regret_usd"] = (df["cost_usd"] - df["optimal_cost_usd"]).clip(lower=0.0)
+    order = {d: k for k, d in enumerate(("commit", "stream", "policy", "signature", "premortem", "launch"))}
     parts = df.assign(_order=df["drill"].map(order).fillna(len(order)))
     grouped = parts.groupby(["_order", "drill"], sort=True)
     out = (
@@ -173,6 +181,7 @@ def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
             correct=("correct", "sum"),
             cost_usd=("cost_usd", "sum"),
             optimal_cost_usd=("optimal_cost_usd", "sum"),
+            regret_usd=("_regret_usd", "sum"),
             time_taken_seconds=("time_taken_seconds", "sum"),
         )
         .reset_index(level="drill")
@@ -181,7 +190,9 @@ def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
     total = pd.DataFrame([{"drill": "total", **out.drop(columns="drill").sum().to_dict()}])
     out = pd.concat([out, total], ignore_index=True).astype({"attempts": "int64", "correct": "int64"})
     out.insert(3, "accuracy", out["correct"] / out["attempts"])
-    out.insert(6, "regret_usd", out["cost_usd"] - out["optimal_cost_usd"])
+    own = df.assign(case_id="", timestamp=0, score=df.get("score", pd.Series(float("nan"), index=df.index)))
+    out["regret"] = out["drill"].map(regret_over_time(own).groupby("drill")["regret"].sum())
+    out["unit"] = out["drill"].map(lambda d: "" if d == "total" else REGRET_UNITS.get(d, "USD"))
     return out
 
 
@@ -223,37 +234,15 @@ def _charts(attempts: pd.DataFrame, marks: pd.DataFrame) -> list[str]:
     """Inline SVG charts built from numbers and fixed names only (no typed text reaches them)."""
     import altair as alt
 
+    from nogo.charts.track_record import calibration_chart, regret_chart
+    from nogo.practice.track_record import calibration_table, regret_over_time
+
     out: list[str] = []
-    if not attempts.empty:
-        n = attempts.groupby("drill").cumcount() + 1
-        base = pd.DataFrame({"drill": attempts["drill"].astype(str), "item_number": n})
-        by_drill = attempts.groupby("drill")
-        curves = pd.concat(
-            [
-                base.assign(series="your choices", cumulative_cost_usd=by_drill["cost_usd"].cumsum()),
-                base.assign(series="optimal", cumulative_cost_usd=by_drill["optimal_cost_usd"].cumsum()),
-            ],
-            ignore_index=True,
-        )
-        line = (
-            alt.Chart(curves)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("item_number:Q", title="item (answer order)"),
-                y=alt.Y("cumulative_cost_usd:Q", title="cumulative cost (USD)"),
-                color=alt.Color("series:N", title=None),
-                strokeDash=alt.StrokeDash("drill:N", title="drill"),
-            )
-            .properties(title="Cumulative cost against the optimum", width=420, height=220)
-        )
-        regret = session_summary(attempts).query("drill != 'total'")[["drill", "regret_usd"]]
-        bars = (
-            alt.Chart(regret)
-            .mark_bar()
-            .encode(x=alt.X("drill:N", title="drill"), y=alt.Y("regret_usd:Q", title="regret (USD)"))
-            .properties(title="Regret by drill", width=220, height=220)
-        )
-        out += [_svg(line), _svg(bars)]
+    if not attempts.empty:  # each drill on its own scale: one dollar axis would flatten all but the largest
+        out.append(_svg(regret_chart(regret_over_time(attempts))))
+        said = attempts[attempts["confidence"].notna()]
+        if not said.empty:
+            out.append(_svg(calibration_chart(calibration_table(said["confidence"], said["correct"]))))
     if not marks.empty:
         share = marks.groupby("dimension", sort=False)["score_share"].mean()
         dims = pd.DataFrame({"dimension": list(RUBRIC_DIMENSIONS)})
@@ -408,21 +397,35 @@ def _page(
         body.append('<p class="muted">No drill attempts in this session.</p>')
     else:
         summary = session_summary(attempts)
+        summary["regret"] = [  # each drill on its own scale (dollars, rank correlation, wrong calls)
+            "" if pd.isna(x) else money(x) if u == "USD" else f"{x:.2f} ({u})"
+            for x, u in zip(summary["regret"], summary.pop("unit"), strict=True)
+        ]
         share = partial(format_percent, decimals=1)
         body += [
             "<h2>Summary by drill</h2>",
+            "<p>Regret is never negative: an answer a lucky outcome made cheaper than the best one counts 0. "
+            "<i>regret</i> puts each drill on its own scale.</p>",
             _table(summary, {"accuracy": share, "cost_usd": money, "optimal_cost_usd": money,
                              "regret_usd": money, "time_taken_seconds": secs}, "summary"),
         ]  # fmt: skip
         rows = attempts[
-            ["drill", "item", "choice", "optimal_choice", "cost_usd", "optimal_cost_usd", "regret_usd",
-             "time_taken_seconds"]
-        ]  # fmt: skip
+            ["drill", "item", "choice", "optimal_choice", "confidence", "cost_usd", "optimal_cost_usd",
+             "regret_usd", "time_taken_seconds"]
+        ].assign(regret_usd=attempts["regret_usd"].clip(lower=0.0))  # fmt: skip
+        sure = partial(format_percent, decimals=0)
         body += [
             "<h2>Every attempt</h2>",
             _table(rows, {"cost_usd": money, "optimal_cost_usd": money, "regret_usd": money,
-                          "time_taken_seconds": secs}, "attempts"),
+                          "time_taken_seconds": secs, "confidence": lambda c: "" if pd.isna(c) else sure(c)},
+                   "attempts"),
         ]  # fmt: skip
+        written = attempts[attempts["justification"].fillna("").str.strip() != ""]
+        if not written.empty:
+            body += [
+                "<h2>Written justification</h2>",
+                _table(written[["drill", "item", "choice", "justification"]], {}, "justifications"),
+            ]
     body.append("<h2>Rubric marks</h2>")
     if marks.empty:
         body.append('<p class="muted">No rubric marks in this session.</p>')
