@@ -53,7 +53,9 @@ def test_unknown_case_and_bad_settings_are_input_errors():
     with pytest.raises(InputError, match=rf"no-such-case: no case file .* known cases: {known}$"):
         coach.coaching_parameters("no-such-case", "ana", 1, project=PROJECT)
     case = PROJECT.case("loan-steering")
-    with pytest.raises(InputError, match=r"drills: unknown drill\(s\) quiz; expected some of commit, stream, policy"):
+    with pytest.raises(
+        InputError, match=r"drills: unknown drill\(s\) quiz; expected some of commit, stream, policy"
+    ):
         coach.coaching_parameters(case, "ana", 1, 20, "stream,quiz")
     with pytest.raises(InputError, match="drills: expected at least one"):
         coach.coaching_parameters(case, "ana", 1, 20, " , ")
@@ -473,3 +475,29 @@ def test_a_session_offers_the_commit_the_signature_and_the_premortem_beside_the_
     assert params["drills"] == "commit,stream,policy,signature,premortem,launch"
     assert coach.parse_drills("premortem, signature") == ("signature", "premortem")
     assert coach.parse_drills("launch,commit") == ("commit", "launch")
+
+
+def test_the_session_report_records_the_commit_the_signature_drill_and_the_premortem(tmp_path):
+    case = PROJECT.case("template")
+    variant = case.variant(3)
+    store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
+    who = {"store": store, "learner": "ana", "variant_seed": 3}
+    nogo.CommitCall(case, variant, **who).commit("no-go", 0.7)
+    built = nogo.open_case(case, PROJECT.data).build(variant)
+    signature = nogo.SignatureDrill(nogo.open_case(case).signature_task(built), case_id=case.id, **who)
+    signature.set({lever.name: "escalate" for lever in signature.task.levers})
+    score = signature.submit()
+    premortem = nogo.Premortem(case, **who)
+    premortem.run_scripted([m.name for m in case.ranked_failure_modes])
+    button = coach.ReportButton(store, learner="ana", case_id=case.id, variant_seed=3, out_dir=tmp_path / "r")
+    button.write()
+    assert button.error is None, button.error
+    page = button.paths.html_path.read_text(encoding="utf-8")
+    summary = page[page.index("Summary by drill") : page.index("Every attempt")]
+    for drill in ("commit", "signature", "premortem"):
+        assert f"<td>{drill}</td>" in summary, drill
+    attempts = store.attempts("ana")
+    assert sorted(attempts["drill"]) == ["commit", "premortem", "signature"]
+    row = attempts.set_index("drill").loc["signature"]
+    assert row["regret_usd"] == pytest.approx(score.regret_usd)
+    assert attempts.set_index("drill").loc["commit", "confidence"] == 0.7
