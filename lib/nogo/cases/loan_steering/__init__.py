@@ -17,8 +17,10 @@ One module per concept, every public name re-exported here:
   saving this month) or the aligned one (lowest total cost of credit the borrower can afford);
   :func:`policy_summary` puts the headline beside the total cost; :func:`harm_by` shows who is harmed
   most; :func:`rate_gap_by_group` is the fairness layer (the rate gap in bps and the extra interest it
-  costs); :func:`loan_autonomy_surface`: "never raise the total cost of credit without disclosure and
-  consent" (blocked) and "term-extending offers need a person" (approval), over the offers frame;
+  costs); :func:`markup_cost_usd` and :func:`markup_no_go_bps`, where the launch call turns (a markup
+  costing each marked-up borrower what Ally's paid on average); :func:`loan_autonomy_surface`: "never
+  raise the total cost of credit without disclosure and consent" (blocked) and "term-extending offers
+  need a person" (approval), over the offers frame;
 - :mod:`~nogo.cases.loan_steering.hardship`: :func:`simulate_hardship_calls` and
   :func:`repeat_forbearance_rate`, the quiet-failure metric;
 - :mod:`~nogo.cases.loan_steering.charts`: :func:`total_cost_chart` and :func:`repeat_forbearance_chart`;
@@ -59,6 +61,8 @@ from nogo.cases.loan_steering.policies import (
     choose_offers,
     harm_by,
     loan_autonomy_surface,
+    markup_cost_usd,
+    markup_no_go_bps,
     policy_summary,
     rate_gap_by_group,
 )
@@ -85,6 +89,8 @@ __all__ = [
     "harm_by",
     "loan_autonomy_surface",
     "loan_offers",
+    "markup_cost_usd",
+    "markup_no_go_bps",
     "policy_summary",
     "rate_gap_by_group",
     "repeat_forbearance_chart",

@@ -29,6 +29,8 @@ __all__ = [
     "choose_offers",
     "harm_by",
     "loan_autonomy_surface",
+    "markup_cost_usd",
+    "markup_no_go_bps",
     "policy_summary",
     "rate_gap_by_group",
 ]
@@ -255,6 +257,82 @@ def rate_gap_by_group(
     out["extra_interest_usd_total"] = g["extra"].sum().to_numpy()
     out.attrs.update(reference=reference, control=control)
     return out
+
+
+def _group_loans(
+    book: pd.DataFrame, group: str, planted_bps: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Balance, rate with the group's planted markup taken out, and months left, for ``group``'s loans."""
+    book = check_frame(book, "book", ("group", "annual_rate", "balance_usd", "remaining_term_months"))
+    if planted_bps is None:
+        planted = dict(book.attrs.get("markup_bps", {}))
+        if group not in planted:
+            raise InputError(
+                f"planted_bps: the book's attrs hold no markup for group {group!r} (a snapshot read from "
+                "disk keeps none): pass the markup planted in it"
+            )
+        planted_bps = float(planted[group])
+    planted_rate = float(as_float_array("planted_bps", planted_bps, nonnegative=True)[0]) / 1e4
+    rows = book["group"].to_numpy() == group
+    b = as_float_array("book: column 'balance_usd'", book["balance_usd"], nonnegative=True)[rows]
+    rate = as_float_array("book: column 'annual_rate'", book["annual_rate"], unit_interval=True)[rows]
+    n = _months("book: column 'remaining_term_months'", book["remaining_term_months"], low=1)[rows]
+    return b, np.maximum(rate - planted_rate, 0.0), n
+
+
+def markup_cost_usd(
+    book: pd.DataFrame, markup_bps: Any, *, group: str = "C", planted_bps: float | None = None
+) -> np.ndarray:
+    """Extra interest a markup costs each borrower of ``group`` on average over their remaining loans (USD).
+
+    The group's planted markup (``planted_bps``, default ``book.attrs["markup_bps"][group]``) is taken out
+    of each rate first, then each
+    remaining loan is re-priced at that rate plus ``markup_bps``: ``n * (payment(rate + m) -
+    payment(rate))``, averaged over the group. One value per markup in ``markup_bps``.
+
+    Examples
+    --------
+    >>> from nogo.cases.loan_steering import steering_book
+    >>> book = steering_book(4_000, seed=1)
+    >>> cost = markup_cost_usd(book, [0.0, 30.0, 60.0])
+    >>> float(cost[0]), bool(0 < cost[1] < cost[2])
+    (0.0, True)
+    """
+    b, rate, n = _group_loans(book, group, planted_bps)
+    m = as_float_array("markup_bps", markup_bps, nonnegative=True).reshape(-1, 1) / 1e4
+    extra = n * (_payment(b, rate + m, n) - _payment(b, rate, n))
+    return extra.mean(axis=1) if b.size else np.zeros(m.shape[0])
+
+
+def markup_no_go_bps(
+    book: pd.DataFrame,
+    *,
+    per_borrower_usd: float = 250.0,
+    group: str = "C",
+    planted_bps: float | None = None,
+    max_bps: int = 500,
+) -> int:
+    """The smallest whole markup (bps) in ``group`` that costs its borrowers ``per_borrower_usd`` each.
+
+    The loan case's launch call turns on it: a markup that costs each marked-up borrower as much as
+    Ally's borrowers were overcharged on average (``$250``, the midpoint of the $200-$300 of source L2)
+    is a gap of the size the CFPB and the DOJ settled over, and no agent should renegotiate those loans
+    before it is removed. Found by pricing every whole markup from 0 to ``max_bps`` with
+    :func:`markup_cost_usd` (monotone in the markup).
+
+    Examples
+    --------
+    >>> from nogo.cases.loan_steering import steering_book
+    >>> book = steering_book(4_000, seed=1)
+    >>> line = markup_no_go_bps(book)
+    >>> bool(markup_cost_usd(book, line - 1)[0] < 250 <= markup_cost_usd(book, line)[0])
+    True
+    """
+    cost = markup_cost_usd(book, np.arange(max_bps + 1, dtype=float), group=group, planted_bps=planted_bps)
+    over = np.flatnonzero(cost >= per_borrower_usd)
+    if over.size == 0:
+        raise InputError(f"per_borrower_usd: no markup up to {max_bps} bps costs ${per_borrower_usd:,.2f}")
+    return int(over[0])
 
 
 # -- the autonomy rules ---------------------------------------------------------------------------
