@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from nogo.app.coach_widgets import MAX_MINUTES, Countdown, ReportButton, Reveal, format_mmss
+from nogo.app.coach_widgets import Countdown, ReportButton, Reveal, check_minutes, format_mmss
 from nogo.app.serve import (
     EXPOSURE_WARNING,
     allowed_hosts,
@@ -132,14 +132,7 @@ def coaching_parameters(
         raise InputError(f"learner: expected a name of at most 100 printable characters, got {learner!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError(f"seed: expected a whole number >= 0, got {seed!r}")
-    if (
-        isinstance(minutes, bool)
-        or not isinstance(minutes, int | np.integer)
-        or not 1 <= minutes <= MAX_MINUTES
-    ):
-        raise InputError(
-            f"minutes: expected a whole number of minutes from 1 to {MAX_MINUTES}, got {minutes!r}"
-        )
+    check_minutes(minutes)
     chosen = parse_drills(drills)
     c.variant(int(seed))  # the variant must draw
     return {

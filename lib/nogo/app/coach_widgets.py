@@ -25,12 +25,31 @@ from nogo.errors import InputError
 from nogo.formatting import math_safe_html
 from nogo.models.contract import AgentImpactContract
 
-__all__ = ["MAX_MINUTES", "Countdown", "ReportButton", "Reveal", "format_mmss"]
+__all__ = ["MAX_MINUTES", "Countdown", "ReportButton", "Reveal", "check_minutes", "format_mmss"]
 
 MAX_MINUTES = 240
 
 
 # --------------------------------------------------------------------------- countdown
+def check_minutes(minutes: Any) -> int:
+    """``minutes`` if it is a whole number of minutes from 1 to :data:`MAX_MINUTES`, else an InputError.
+
+    Examples
+    --------
+    >>> check_minutes(20)
+    20
+    """
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int | np.integer)
+        or not 1 <= minutes <= MAX_MINUTES
+    ):
+        raise InputError(
+            f"minutes: expected a whole number of minutes from 1 to {MAX_MINUTES}, got {minutes!r}"
+        )
+    return int(minutes)
+
+
 def format_mmss(seconds: float) -> str:
     """Seconds as ``mm:ss`` (rounded up to the whole second, never negative).
 
@@ -60,14 +79,7 @@ class Countdown:
     def __init__(self, minutes: int) -> None:
         import ipywidgets as w
 
-        if (
-            isinstance(minutes, bool)
-            or not isinstance(minutes, int | np.integer)
-            or not 1 <= minutes <= MAX_MINUTES
-        ):
-            raise InputError(
-                f"minutes: expected a whole number of minutes from 1 to {MAX_MINUTES}, got {minutes!r}"
-            )
+        check_minutes(minutes)
         self.minutes = int(minutes)
         self.total_seconds = 60 * self.minutes
         self.play = w.Play(value=0, min=0, max=self.total_seconds, step=1, interval=1000, description="start")
