@@ -251,7 +251,10 @@ def test_summary_matches_independent_pandas(report):
     assert list(shown.index) == ["stream", "policy", "launch", "total"]
     # stream by hand: 1 of 4 optimal; cost 175 vs 35; regret 105 + 0 + 40 + 0 (the lucky -5 counts 0)
     assert shown.loc["stream", "regret_usd"] == "$145.00" == shown.loc["stream", "regret"]
-    assert shown.loc["launch", "regret"] == "1.00 (wrong calls)" and shown.loc["total", "regret"] == ""
+    assert (
+        shown.loc["launch", "regret"] == "1.00 (share of points missed)"
+        and shown.loc["total", "regret"] == ""
+    )
     assert not re.search(r"\d[eE][-+]?\d", report[1].html_path.read_text().split("<h2>Charts</h2>")[0])
 
 
@@ -291,7 +294,7 @@ def test_session_summary_by_hand():
     assert s.loc["stream", "accuracy"] == pytest.approx(2 / 3)
     assert s.loc["total", "regret_usd"] == 10.0 and s.loc["total", "time_taken_seconds"] == 36.0
     assert s.loc["stream", "regret"] == 10.0 and s.loc["launch", "regret"] == 0.0
-    assert (s.loc["stream", "unit"], s.loc["launch", "unit"]) == ("USD", "wrong calls")
+    assert (s.loc["stream", "unit"], s.loc["launch", "unit"]) == ("USD", "share of points missed")
 
 
 def test_empty_session_is_a_clear_error(tmp_path):

@@ -92,16 +92,19 @@ def test_regret_is_on_each_drills_own_scale_and_never_negative():
         ("stream", 10.0, 400.0, False, np.nan),  # a lucky wrong answer: realised cost below the best's
         ("stream", 300.0, 20.0, False, np.nan),
         ("premortem", 0.0, 0.0, False, -0.4),
-        ("launch", 0.0, 0.0, True, np.nan),
+        ("launch", 0.0, 0.0, True, np.nan),  # stored before launch calls had points: right counts 0
         ("commit", 0.0, 0.0, False, np.nan),
         ("premortem", 0.0, 0.0, True, 1.0),
+        ("launch", 0.0, 0.0, False, 0.75),  # three quarters of the points
+        ("launch", 0.0, 0.0, False, np.nan),  # wrong, without points: all missed
     ])  # fmt: skip
     r = regret_over_time(log)
-    assert r["drill"].tolist() == ["commit", "stream", "stream", "policy", "premortem", "premortem", "launch"]
-    assert r["regret"].tolist() == [1.0, 0.0, 280.0, 1_500_000.0, 1.4, 0.0, 0.0]
+    drills = ["commit", "stream", "stream", "policy", "premortem", "premortem", "launch", "launch", "launch"]
+    assert r["drill"].tolist() == drills
+    assert r["regret"].tolist() == [1.0, 0.0, 280.0, 1_500_000.0, 1.4, 0.0, 0.0, 0.25, 1.0]
     assert (r["regret"] >= 0).all() and (r["cumulative_regret"] >= 0).all()
-    assert r["answer"].tolist() == [1, 1, 2, 1, 1, 2, 1]
-    assert r["cumulative_regret"].tolist() == [1.0, 0.0, 280.0, 1_500_000.0, 1.4, 1.4, 0.0]
+    assert r["answer"].tolist() == [1, 1, 2, 1, 1, 2, 1, 2, 3]
+    assert r["cumulative_regret"].tolist() == [1.0, 0.0, 280.0, 1_500_000.0, 1.4, 1.4, 0.0, 0.25, 1.25]
     assert r.set_index("drill")["unit"].to_dict() == {d: REGRET_UNITS[d] for d in r["drill"]}
     assert REGRET_UNITS["premortem"] == "1 - rank correlation" and REGRET_UNITS["stream"] == "USD"
 

@@ -157,8 +157,9 @@ def session_summary(attempts: pd.DataFrame) -> pd.DataFrame:
     one), ``cost_usd`` and ``optimal_cost_usd`` (sums), ``regret_usd`` (the sum over answers of ``cost_usd
     - optimal_cost_usd``, each counted 0 when a lucky outcome made it negative: regret is never
     negative), ``time_taken_seconds`` (sum), and ``regret`` with its ``unit``: the drill's regret on its
-    own scale (:func:`nogo.regret_over_time`: dollars, ``1 - rank correlation`` for the pre-mortem, wrong
-    calls for the commit and the launch call; missing on the total, which would add unlike units).
+    own scale (:func:`nogo.regret_over_time`: dollars, ``1 - rank correlation`` for the pre-mortem, the
+    share of points missed for the launch call, wrong calls for the commit; missing on the total, which
+    would add unlike units).
 
     Examples
     --------

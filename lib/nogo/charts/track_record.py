@@ -8,7 +8,7 @@ but any frame with the documented columns will do):
   forecasting track records draw it.
 - :func:`regret_chart`: cumulative regret per drill in answer order, one panel per drill, **each on its
   own scale and in its own unit** (dollars for the decision stream, millions for the policy drill,
-  ``1 - rank correlation`` for the pre-mortem, wrong calls for the launch call): one shared dollar axis
+  ``1 - rank correlation`` for the pre-mortem, points missed for the launch call): one shared dollar axis
   would flatten every drill but the largest.
 """
 

@@ -10,7 +10,9 @@ Pure functions of the frames :class:`nogo.ProgressStore` returns (``attempts()``
   the mean confidence of each bin: a calibrated learner's 80% calls are right four times in five.
 - **Regret over time, each drill on its own scale** (:func:`regret_over_time`): dollars for the
   decision stream, the policy drill and the signature drill (``cost_usd - optimal_cost_usd``); ``1 -
-  rank correlation`` for the pre-mortem (0 to 2); wrong calls for the commit and the launch call.
+  rank correlation`` for the pre-mortem (0 to 2); the share of points missed for the launch call (``1 -
+  score``; a launch call stored without a score counts 1 when the call was wrong); wrong calls for the
+  commit.
   Regret is never negative: a drill that stores realised costs can make a worse choice look cheaper
   than the best one after a lucky outcome, and luck is not judgement, so such an answer counts 0.
 - **Per rubric dimension** (:func:`rubric_by_dimension`): the coach's and the learner's marks on the
@@ -56,7 +58,7 @@ REGRET_UNITS: dict[str, str] = {
     "signature": "USD",
     "premortem": "1 - rank correlation",
     "commit": "wrong calls",
-    "launch": "wrong calls",
+    "launch": "share of points missed",
 }
 """Each drill's regret unit: the scale its regret is shown on (a drill not listed: USD)."""
 _ORDER = ("commit", "stream", "policy", "signature", "premortem", "launch")
@@ -175,11 +177,12 @@ def regret_over_time(attempts: pd.DataFrame) -> pd.DataFrame:
     unit = df["drill"].map(REGRET_UNITS).fillna("USD")
     dollars = (df["cost_usd"] - df["optimal_cost_usd"]).clip(lower=0.0)
     wrong = (~df["correct"].astype(bool)).astype(float)
-    ranking = (1.0 - score.astype(float)).clip(lower=0.0)
-    # a pre-mortem stored without its score counts as right or wrong, like a call
-    ranking = ranking.where(ranking.notna(), wrong)
+    # scored drills (pre-mortem, launch call): the best score is 1; one stored without its score
+    # counts as right (0) or wrong (1), like a call
+    scored = (1.0 - score.astype(float)).clip(lower=0.0)
+    scored = scored.where(scored.notna(), wrong)
     df["regret"] = np.select(
-        [unit == "USD", unit == "wrong calls"], [dollars, wrong], default=ranking.to_numpy(float)
+        [unit == "USD", unit == "wrong calls"], [dollars, wrong], default=scored.to_numpy(float)
     )
     df["unit"] = unit
     order = {d: k for k, d in enumerate(_ORDER)}
