@@ -5,7 +5,6 @@ persistence through a reopened progress store (the "kernel restart" analogue).""
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import asdict
 from pathlib import Path
 
@@ -109,48 +108,65 @@ def test_every_item_matches_a_brute_force_argmin_from_the_cost_formulas(logged):
 def test_kinds_follow_their_definitions_and_the_mix_is_as_documented(logged):
     log, p, costs = logged
     s = draw_stream(log, p, costs, n_items=12, seed=3)
-    over = (s["score"] >= 0.9) & (s["optimal"] != "act")
-    trivial = (s["score"] < 0.9) & (s["optimal"] != "escalate")
-    expected_kind = np.select([over, trivial], [STREAM_KINDS[1], STREAM_KINDS[2]], STREAM_KINDS[0])
+    false_usd = s["value_usd"]  # the model's wrong-action cost is the value at stake; a review is $25
+    over = (s["naive"] == "act") & (s["optimal"] != "act")
+    held = (s["naive"] != "act") & (s["naive"] != s["optimal"])
+    expected_kind = np.select(
+        [over, held & (false_usd <= REVIEW_USD), held], [STREAM_KINDS[1], STREAM_KINDS[2], STREAM_KINDS[3]],
+        STREAM_KINDS[0],
+    )  # fmt: skip
     assert s["kind"].tolist() == expected_kind.tolist()
     assert (s.loc[s["kind"] == "easy", "naive"] == s.loc[s["kind"] == "easy", "optimal"]).all()
-    # 12 items, half traps: 3 overconfident (high score, high stakes) + 3 trivial-stakes + 6 easy
-    assert s["kind"].value_counts().to_dict() == {"easy": 6, STREAM_KINDS[1]: 3, STREAM_KINDS[2]: 3}
-    assert s.attrs["mix"] == {"easy": 6, STREAM_KINDS[1]: 3, STREAM_KINDS[2]: 3}
-    # the log's whole pools, counted independently
-    e = MODEL.expected_costs(p, log["value_usd"])
-    opt = e["best_action"].replace({"decline": "block"})
-    counts = {
-        STREAM_KINDS[1]: int(((log["score"] >= 0.9) & (opt != "act")).sum()),
-        STREAM_KINDS[2]: int(((log["score"] < 0.9) & (opt != "escalate")).sum()),
-    }
-    counts["easy"] = len(log) - sum(counts.values())
-    assert s.attrs["available"] == counts
+    # "trivial stakes" only where a wrong action costs no more than a review
+    assert (s.loc[s["kind"] == STREAM_KINDS[2], "false_action_usd"] <= REVIEW_USD).all()
+    # 12 items spread over the three optimal actions; half of each action's items are traps where the
+    # log has them: the naive rule never blocks (a reviewer is there), so every block item is a trap
+    assert s.attrs["optimal_mix"] == {"act": 4, "escalate": 4, "block": 4}
+    traps = s.groupby("optimal")["kind"].apply(lambda k: int((k != "easy").sum())).to_dict()
+    assert traps["escalate"] == 2 and traps["block"] == 4
+    assert s.attrs["mix"] == s["kind"].value_counts().reindex(STREAM_KINDS, fill_value=0).to_dict()
 
 
-def test_a_kind_the_log_lacks_is_filled_from_the_others():
-    # calibrated scores below 0.85 and flat costs: the naive rule never acts, so no overconfident traps;
-    # escalating is optimal for p in (0.25, 0.95), blocking below 0.25 (the trivial-stakes traps)
+def test_only_clear_calls_are_drawn():
+    # the second-cheapest action costs at least half as much again as the cheapest (plus a cent)
+    log = nogo.example_log(3000, seed=2, overconfidence=0.8)
+    costs = MODEL.decision_costs(log["value_usd"])
+    for seed in range(5):
+        s = draw_stream(log, log["p_true"], costs, n_items=12, seed=seed)
+        e = np.sort(s[[f"expected_{c}_usd" for c in STREAM_CHOICES]].to_numpy(), axis=1)
+        assert (e[:, 1] - e[:, 0] >= 0.5 * e[:, 0] + 0.01).all()
+
+
+def test_an_action_the_log_lacks_is_filled_from_the_others():
+    # calibrated scores below 0.85 and flat costs: acting is never optimal (escalate for p in (0.25, 0.95),
+    # block below 0.25), so the 10 items split 5 and 5 between escalate and block
     rng = np.random.default_rng(0)
     score = rng.uniform(0, 0.85, size=300)
     log = pd.DataFrame({"score": score, "outcome": rng.uniform(size=300) < score, "value_usd": 10.0})
     costs = nogo.DecisionCosts(false_action_usd=10.0, missed_usd=2.0, escalate_usd=0.5)
     s = draw_stream(log, score, costs, n_items=10, seed=1)
+    assert s.attrs["optimal_mix"] == {"act": 0, "escalate": 5, "block": 5}
     assert s.attrs["available"][STREAM_KINDS[1]] == 0
-    assert s.attrs["mix"] == {"easy": 5, STREAM_KINDS[1]: 0, STREAM_KINDS[2]: 5}
     s = draw_stream(log, score, costs, n_items=10, seed=1, trap_share=1.0)
-    assert s.attrs["mix"][STREAM_KINDS[2]] == 10
+    assert (s["kind"] != "easy").sum() == 5  # only the block items are traps: the naive rule escalates
 
 
-def test_traps_are_drawn_in_proportion_to_the_naive_rules_regret():
-    # two overconfident traps whose naive regrets are 3:1, one easy call; one trap per stream
-    log = pd.DataFrame({"score": [0.95, 0.95, 0.95], "outcome": [1, 1, 1], "value_usd": [0.0, 0.0, 0.0]})
-    costs = nogo.DecisionCosts(false_action_usd=[1000.0, 1000.0, 1.0], missed_usd=1000.0, escalate_usd=10.0)
-    p = [0.6, 0.86, 0.95]  # act expected: 400, 140, 0.05; escalate 10: regrets 390 and 130; row 2 easy
-    picks = [draw_stream(log, p, costs, n_items=2, seed=s)["row"].min() for s in range(800)]
-    share = np.mean(np.asarray(picks) == 0)
-    sd = math.sqrt(0.75 * 0.25 / 800)
-    assert abs(share - 390 / 520) < 4 * sd  # Efraimidis-Spirakis: first pick with probability w / sum(w)
+def test_a_hard_rule_is_never_the_optimum_and_the_naive_rule_routes_to_a_person():
+    # blocking is cheapest on every decision in expectation, but a hard rule forbids blocking alone on
+    # the first two: there the cheapest allowed action is the optimum
+    log = pd.DataFrame({"score": [0.95, 0.2, 0.2, 0.95], "outcome": [0, 0, 0, 0], "value_usd": 100.0})
+    costs = nogo.DecisionCosts(false_action_usd=100.0, missed_usd=10.0, escalate_usd=5.0)
+    p = [0.3, 0.05, 0.05, 0.3]  # act 70 / 95; escalate 5; block 3 / 0.5
+    allowed = np.ones((4, 3), bool)
+    allowed[:2, 2] = False
+    allowed[3, 0] = False
+    rules = ["never block alone"] * 2 + ["", "a person approves"]
+    s = draw_stream(log, p, costs, n_items=4, seed=0, allowed=allowed, rules=rules).sort_values("row")
+    assert s["optimal"].tolist() == ["escalate", "escalate", "block", "block"]
+    assert s["naive"].tolist() == ["act", "escalate", "escalate", "escalate"]  # no acting where forbidden
+    assert s["block_allowed"].tolist() == [False, False, True, True]
+    assert s["forbidden"].tolist() == ["block", "block", "", "act"]
+    assert "rules out block alone" in s["reason"].iloc[0] and "rules out" not in s["reason"].iloc[2]
 
 
 @settings(max_examples=40, deadline=None)
@@ -209,7 +225,9 @@ def test_bad_inputs_are_named(change, message):
 def test_bad_options_are_named():
     log = pd.DataFrame({"score": [0.5, 0.9], "outcome": [0, 1], "value_usd": 10.0})
     costs = nogo.DecisionCosts(10.0, 1.0, 2.0)
-    with pytest.raises(InputError, match=r"n_items: expected a whole number from 1 to 2 \(the rows of log\), got 3"):
+    with pytest.raises(
+        InputError, match=r"n_items: expected a whole number from 1 to 2 \(the rows of log\), got 3"
+    ):
         draw_stream(log, [0.5, 0.9], costs, n_items=3, seed=0)
     with pytest.raises(InputError, match=r"seed: expected a whole number >= 0, got 1.5"):
         draw_stream(log, [0.5, 0.9], costs, n_items=1, seed=1.5)
@@ -240,8 +258,10 @@ def test_reveal_matches_hand_arithmetic():
     item = s.iloc[0]
     assert item["optimal"] == "escalate" and item["naive"] == "act" and item["kind"] == STREAM_KINDS[1]
     assert item["reason"] == (
-        "the agent says 97% but is right 93% of the time; a wrong action costs $48,000 here; at 93% "
-        "that is $3,360 expected, more than escalating ($193 expected)"
+        "the agent says 97%; decisions like this are right 93% of the time; a wrong action costs $48,000 "
+        "here; acting at 93% is $3,360 expected; escalating is $193 expected (a $25.00 review, and the "
+        "reviewer misses 5% of wrong actions); blocking is $8,928 expected in missed value; escalate is "
+        "cheapest"
     )
     f = reveal(item, "act")
     assert f.cost_usd == 48_000.0  # acting was wrong: the whole value

@@ -15,9 +15,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from nogo._validate import check_whole_number
+from nogo.cases.case import Case, CaseData, HardRule, open_case
+from nogo.cases.casefile import CaseFile
 from nogo.errors import InputError
 from nogo.formatting import format_percent, math_safe_html
 from nogo.models.costs import DecisionCosts
+from nogo.models.policy_inputs import PolicyAssumptions
 from nogo.practice.stream.draw import MODEL_ACTION, STREAM_CHOICES, draw_stream, usd_text
 from nogo.practice.stream.score import (
     ANSWER_COLUMNS,
@@ -71,9 +74,9 @@ class DecisionStream:
     def __init__(
         self,
         case: Any,
-        log: pd.DataFrame,
-        p: npt.ArrayLike,
-        costs: DecisionCosts,
+        log: pd.DataFrame | CaseData,
+        p: npt.ArrayLike | None = None,
+        costs: DecisionCosts | None = None,
         *,
         seed: int,
         store: Any = None,
@@ -85,11 +88,18 @@ class DecisionStream:
 
         if not isinstance(learner, str) or not learner.strip():
             raise InputError(f"learner: expected a non-empty name, got {learner!r}")
-        n = min(case.drill.stream_items, len(log)) if isinstance(log, pd.DataFrame) else 1
+        file, data = _case_file(case), _case_data(case, log, p, costs)
+        n = min(file.drill.stream_items, len(data.log)) if isinstance(data.log, pd.DataFrame) else 1
+        rules = np.full(len(data.log), "", dtype=object) if isinstance(data.log, pd.DataFrame) else None
+        for rule in data.hard_rules:  # the first rule that binds a decision is the one its card names
+            rules[(rules == "") & rule.applies] = rule.rule
         self.items = draw_stream(
-            log, p, costs, n_items=n, seed=seed, naive_confidence=case.drill.naive_confidence
-        )
-        self.case, self.store, self.learner, self.clock = case, store, learner, clock
+            data.log, data.p, data.costs, n_items=n, seed=seed,
+            naive_confidence=file.drill.naive_confidence, allowed=data.allowed() if data.hard_rules else None,
+            rules=rules, context=_context(case, data),
+        )  # fmt: skip
+        self.desk = data.desk
+        self.case, self.store, self.learner, self.clock = file, store, learner, clock
         self.variant_seed = check_whole_number(
             "variant_seed", seed if variant_seed is None else variant_seed, low=0
         )
@@ -133,6 +143,11 @@ class DecisionStream:
         choice = as_choice(choice)
         if not np.isfinite(item[f"expected_{choice}_usd"]):
             raise InputError(f"choice: {choice!r} is not available for this decision (nobody can review it)")
+        if not item.get(f"{choice}_allowed", True):
+            raise InputError(
+                f"choice: {choice!r} is not available for this decision: the case's hard rule "
+                f"({item['rule']}) forbids the agent to {choice} alone"
+            )
         fb = reveal(item, choice)
         taken = max(0.0, float(self.clock()) - self._shown_at)
         if self.store is not None:
@@ -178,8 +193,10 @@ class DecisionStream:
             f"<b>{e(self.case.title)}</b><br>Decision stream ({e(self.learner)}): {where}"
         )
         for c, button in self.buttons.items():
-            button.disabled = item is None or not np.isfinite(item[f"expected_{c}_usd"])
-        self.item_html.value = "" if item is None else math_safe_html(_item_html(item))
+            button.disabled = item is None or not _available(item, c)
+        self.item_html.value = (
+            "" if item is None else math_safe_html(_item_html(item, self.desk, self.items.attrs["context"]))
+        )
         if last is not None:
             self.feedback_html.value = math_safe_html(
                 "<p>" + e(last.to_text()).replace("\n", "<br>") + "</p>"
@@ -205,16 +222,93 @@ class DecisionStream:
         return self.summary_text()
 
 
-def _item_html(item: pd.Series) -> str:
-    """The card of one decision: what the agent proposes, the stakes, its confidence, the prices."""
+def _available(item: pd.Series, choice: str) -> bool:
+    """Whether ``choice`` can be taken on ``item``: priced (someone can review), no hard rule against it."""
+    return bool(np.isfinite(item[f"expected_{choice}_usd"]) and item.get(f"{choice}_allowed", True))
+
+
+def _desk_text(item: pd.Series, desk: PolicyAssumptions | None) -> str:
+    """The review desk's state as production shows it: open or not, handling time, hours, SLA."""
+    if not np.isfinite(item["escalate_usd"]):
+        return "no reviewer: nobody can take an escalation"
+    if desk is None:
+        return "open: a person can review this decision"
+    sla = f", answers within {desk.sla_minutes:g} minutes" if desk.sla_minutes else ""
+    return (
+        f"open {desk.hours_per_day:g} hours a day; a person takes about {desk.handle_minutes:g} minutes "
+        f"per decision{sla}"
+    )
+
+
+def _item_html(item: pd.Series, desk: PolicyAssumptions | None = None, context: Iterable[str] = ()) -> str:
+    """The card of one decision, as a PM sees it in production: what the agent proposes and its stated
+    confidence, the value at stake, the context, the review desk and any hard rule. Not the calibrated
+    chance, not the expected costs: those come in the reveal, after the answer."""
     e = html.escape
     what = e(str(item["action_type"])) if "action_type" in item else "to act"
-    who = f" (group {e(str(item['group']))})" if "group" in item else ""
-    return (
-        f"<p>The agent proposes: <b>{what}</b>{who}, decision {e(str(item['decision_id']))}<br>"
-        f"Value at stake: <b>{usd_text(item['value_usd'])}</b><br>"
-        f"Agent's confidence: <b>{format_percent(item['score'])}</b>; calibrated chance it is right: "
-        f"<b>{format_percent(item['p'])}</b><br>A wrong action here costs "
-        f"{usd_text(item['false_action_usd'])}; an escalation {usd_text(item['escalate_usd'])}; "
-        f"blocking a right action {usd_text(item['missed_usd'])}.</p>"
-    )
+    shown = ("action_type", "decision_id", "score", "value_usd")
+    context = [c for c in context if c not in shown]
+    lines = [
+        f"The agent proposes: <b>{what}</b>, decision {e(str(item['decision_id']))}",
+        f"Value at stake: <b>{usd_text(item['value_usd'])}</b>",
+        f"Agent's stated confidence: <b>{format_percent(item['score'])}</b>",
+        *(f"{e(str(c).replace('_', ' '))}: <b>{e(str(item[c]))}</b>" for c in context if c in item),
+        f"Review desk: {e(_desk_text(item, desk))}",
+    ]
+    if item.get("rule"):
+        lines.append(
+            f"Hard rule: {e(str(item['rule']))} (the agent may not {e(str(item['forbidden']))} alone)"
+        )
+    return "<p>" + "<br>".join(lines) + "</p>"
+
+
+def _case_file(case: Any) -> Any:
+    """The case file behind ``case``: a :class:`~nogo.cases.case.Case`'s file, or ``case`` itself."""
+    return case.file if isinstance(case, Case) else case
+
+
+def _case_data(case: Any, log: Any, p: Any, costs: Any) -> CaseData:
+    """The stream's data: ``log`` itself when it is a CaseData (then ``p`` and ``costs`` must be None), else
+    the log, p and costs given, with the hard rules the case declares for that log where it can say."""
+    if isinstance(log, CaseData):
+        if p is not None or costs is not None:
+            raise InputError("p, costs: pass either a CaseData or a log with p and costs, not both")
+        return log
+    if p is None or costs is None:
+        raise InputError("p, costs: a decision log needs its calibrated p and its costs (or pass a CaseData)")
+    rules: tuple[HardRule, ...] = ()
+    desk = None
+    opened = _opened(case)
+    if opened is not None and isinstance(log, pd.DataFrame):
+        try:
+            params = opened.parameters()
+            rules, desk = tuple(opened.hard_rules(log, params)), opened.desk(params)
+        except (InputError, KeyError, ValueError):  # a log the case's rules cannot read: no rules
+            rules, desk = (), None
+        if any(r.applies.size != len(log) for r in rules):
+            rules = ()
+    return CaseData(log, p, costs, None, 30.0, desk, rules)  # type: ignore[arg-type]
+
+
+def _opened(case: Any) -> Case | None:
+    """The :class:`~nogo.cases.case.Case` behind ``case`` (a Case or a CaseFile), or None."""
+    if isinstance(case, Case):
+        return case
+    if isinstance(case, CaseFile):
+        try:
+            return open_case(case)
+        except InputError:
+            return None
+    return None
+
+
+def _context(case: Any, data: CaseData) -> list[str]:
+    """The card's context columns: the case's :meth:`~nogo.cases.case.Case.card` hook, else the default."""
+    if not isinstance(data.log, pd.DataFrame):
+        return []
+    opened, default = _opened(case), [c for c in Case.CARD_COLUMNS if c in data.log.columns]
+    try:
+        columns = list(opened.card(data).columns) if opened is not None else default
+    except (InputError, KeyError):  # a log the case's card cannot read (a stand-in log): the default
+        columns = default
+    return [str(c) for c in columns if c in data.log.columns]

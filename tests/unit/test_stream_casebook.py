@@ -1,0 +1,169 @@
+"""The decision stream on every case of the casebook (the template too): scripted learners.
+
+Each learner answers the same seeded streams (20 seeds, the case's own stream length and naive cut);
+its score is the expected regret (USD, luck removed) summed over a stream, averaged over the seeds:
+
+* ``always-act``, ``always-escalate``, ``always-block``: that action wherever it is available; where a hard
+  rule forbids it (the card says so and its button is disabled), escalate (a person decides), else block;
+* ``naive``: act when the agent's stated confidence is at least the case's ``naive_confidence``, else
+  escalate (the same fallback);
+* ``informed``: uses only the card and the case file. From the case's decision log (history: the stated
+  confidence, the outcome and the card's context columns; never the calibrated ``p``), it builds the
+  reliability table the case's notebook teaches: for each combination of the card's context values, the
+  share of decisions that were right in each 5-point band of stated confidence. An item's chance is its
+  band's share in its context. It knows the case file's cost components at the item's value (the wrong
+  action, the missed value, the review, the reviewer's miss and false-block rates) and the hard rules
+  (shown on the card), and takes the cheapest available action at its chance.
+
+Run ``pytest -s tests/unit/test_stream_casebook.py`` to print the scores per case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nogo
+from nogo.practice.stream import STREAM_CHOICES, DecisionStream
+
+N_SEEDS, BAND = 20, 0.05
+CASES = sorted(p.stem for p in nogo.Project.find().casebook.glob("*.yaml"))
+
+
+def _available(items: pd.DataFrame) -> np.ndarray:
+    """What the card lets a learner click: allowed by the rules and priced (someone can review)."""
+    priced = np.column_stack(
+        [np.ones(len(items), bool), np.isfinite(items["escalate_usd"]), np.ones(len(items), bool)]
+    )
+    return items[[f"{c}_allowed" for c in STREAM_CHOICES]].to_numpy(dtype=bool) & priced
+
+
+def _or_a_person(available: np.ndarray, want: int) -> np.ndarray:
+    rows = np.arange(len(available))
+    other = np.where(available[:, 1], 1, np.where(available[:, 2], 2, 0))
+    return np.where(available[rows, want], want, other)
+
+
+def informed_chance(history: pd.DataFrame, context: list[str], items: pd.DataFrame) -> np.ndarray:
+    """The reliability table of the module docstring, read at each item's context and confidence band."""
+    bands = np.linspace(0, 1, round(1 / BAND) + 1)[1:-1]
+    key = [*context, "band"]
+    past = history[context].astype(str).assign(band=np.searchsorted(bands, history["score"], side="right"))
+    table = past.assign(right=history["outcome"].astype(float)).groupby(key)["right"].mean()
+    now = items[context].astype(str).assign(band=np.searchsorted(bands, items["score"], side="right"))
+    return now.join(table, on=key)["right"].to_numpy(dtype=float)
+
+
+def learners(items: pd.DataFrame, history: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each scripted learner's answers to ``items`` (a stream's items), by name."""
+    available, n = _available(items), len(items)
+    names = np.asarray(STREAM_CHOICES)
+    out = {f"always-{c}": names[_or_a_person(available, np.full(n, j))] for j, c in enumerate(STREAM_CHOICES)}
+    out["naive"] = items["naive"].to_numpy()
+    chance = informed_chance(history, list(items.attrs["context"]), items)
+    case_file_costs = nogo.DecisionCosts(
+        items["false_action_usd"], items["missed_usd"], items["escalate_usd"],
+        reviewer_miss_rate=float(items["reviewer_miss_rate"].iloc[0]),
+        reviewer_false_block_rate=float(items["reviewer_false_block_rate"].iloc[0]),
+    )  # fmt: skip
+    out["informed"] = names[np.argmin(np.where(available, case_file_costs.expected(chance), np.inf), axis=1)]
+    return out
+
+
+def expected_regret(items: pd.DataFrame, answers: np.ndarray) -> float:
+    """Expected cost of the answers minus the optimum's, summed over the items (USD)."""
+    e = items[[f"expected_{c}_usd" for c in STREAM_CHOICES]].to_numpy()
+    pos = {c: j for j, c in enumerate(STREAM_CHOICES)}
+    rows = np.arange(len(items))
+    chosen = e[rows, [pos[a] for a in answers]]
+    return float((chosen - e[rows, [pos[a] for a in items["optimal"]]]).sum())
+
+
+@pytest.fixture(scope="module", params=CASES)
+def streams(request):
+    """The case at its defaults and the items of its 20 seeded streams, through the widget's own draw."""
+    case = nogo.open_case(nogo.Project.find().case(request.param))
+    data = case.build()
+    items = []
+    for seed in range(N_SEEDS):
+        with contextlib.redirect_stdout(io.StringIO()):
+            items.append(DecisionStream(case, data, seed=seed).items)
+    return case, data, items
+
+
+def test_no_constant_answer_and_no_confidence_cut_comes_near_an_informed_learner(streams):
+    case, data, items = streams
+    scores = {}
+    for s in items:
+        for name, answers in learners(s, data.log).items():
+            scores[name] = scores.get(name, 0.0) + expected_regret(s, answers) / N_SEEDS
+    print(f"\n{case.id}: expected regret per stream of {len(items[0])} items (USD), mean of {N_SEEDS} seeds")
+    for name, usd in scores.items():
+        print(f"  {name:16s} {usd:14,.2f}")
+    informed = scores.pop("informed")
+    for name, usd in scores.items():
+        assert usd >= 2 * informed, (
+            f"{case.id}: {name} ({usd:,.2f}) is not twice the informed ({informed:,.2f})"
+        )
+    assert informed <= 0.15 * scores["naive"], (
+        f"{case.id}: informed {informed:,.2f}, naive {scores['naive']:,.2f}"
+    )
+
+
+def test_the_optimum_never_takes_an_action_a_hard_rule_forbids(streams):
+    _case, data, items = streams
+    best = pd.Series(data.best_actions()).replace({"decline": "block"})
+    for s in items:
+        allowed = s[[f"{c}_allowed" for c in STREAM_CHOICES]].to_numpy()
+        assert allowed[np.arange(len(s)), [STREAM_CHOICES.index(c) for c in s["optimal"]]].all()
+        assert s["optimal"].tolist() == best.iloc[s["row"]].tolist()  # CaseData.best_actions, independently
+
+
+def test_the_card_shows_production_and_hides_the_calibrated_chance(streams):
+    case, data, _items = streams
+    with contextlib.redirect_stdout(io.StringIO()):
+        w = DecisionStream(case, data, seed=0)
+    item, card = w.current, w.item_html.value
+    assert nogo.format_percent(item["score"]) in card and "Review desk" in card
+    for column in case.card(data).columns:
+        assert str(item[column]) in card.replace("&amp;", "&")
+    assert "calibrated" not in card and "expected" not in card
+    if nogo.format_percent(item["p"]) != nogo.format_percent(item["score"]):
+        assert nogo.format_percent(item["p"]) not in card
+    fb = w.answer(next(c for c in STREAM_CHOICES if not w.buttons[c].disabled))
+    assert f"right {nogo.format_percent(item['p'])} of the time" in w.feedback_html.value
+    assert "expected" in fb.reason
+
+
+def test_the_old_signature_draws_the_same_stream_with_the_case_s_hard_rules(streams):
+    case, data, items = streams
+    with contextlib.redirect_stdout(io.StringIO()):
+        old = DecisionStream(case.file, data.log, data.p, data.costs, seed=0)
+    pd.testing.assert_frame_equal(old.items, items[0])
+
+
+def test_a_forbidden_action_is_refused_and_following_the_rule_is_never_a_stored_miss(streams, tmp_path):
+    case, data, _items = streams
+    if not data.hard_rules:
+        pytest.skip(f"{case.id} has no hard rule")
+    store = nogo.ProgressStore(tmp_path / "p.sqlite3")
+    with contextlib.redirect_stdout(io.StringIO()):
+        w = DecisionStream(case, data, seed=1, store=store, learner="ana")
+    refused = 0
+    while not w.done:
+        item = w.current
+        for c in (c for c in STREAM_CHOICES if not item[f"{c}_allowed"]):
+            assert w.buttons[c].disabled and item["rule"] in w.item_html.value.replace("&#x27;", "'")
+            w.buttons[c].click()  # refused, named, nothing stored
+            assert "hard rule" in w.error and item["rule"] in w.error and w.current["item"] == item["item"]
+            refused += 1
+        w.answer(item["optimal"])
+    attempts = store.attempts()
+    allowed = w.items[[f"{c}_allowed" for c in STREAM_CHOICES]].to_numpy()
+    stored = [STREAM_CHOICES.index(c) for c in attempts["optimal_choice"]]  # in the stream's order
+    assert allowed[np.arange(len(w.items)), stored].all()
+    assert refused > 0 and len(attempts) == len(w.items) and attempts["correct"].all()
