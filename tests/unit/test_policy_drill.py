@@ -2,13 +2,18 @@
 
 Independent checks: every metric of :func:`evaluate_policy` against a per-row Python loop with the
 expected costs written out by hand and the textbook Erlang C formula with factorials (the M/M/m
-queue of Kleinrock, Queueing Systems vol. 1, 1975; mean wait C / (c mu - lambda)), adverse impact through
-:func:`nogo.selection_rates`; :func:`optimal_policy` against an exhaustive scan of the same grid with
-every headcount; the naive rule against the optimum on seeded logs; the widget headless.
+queue of Kleinrock, Queueing Systems vol. 1, 1975; mean wait C / (c mu - lambda)), the hard rules
+applied row by row (a forbidden action goes to a person), adverse impact through
+:func:`nogo.selection_rates` and a weighted fairness measure summed by hand; :func:`optimal_policy`
+against an exhaustive scan of the same grid with every headcount, each candidate priced by the loop;
+the naive rule against the optimum on seeded logs; on the cases with hard rules, the optimum never
+takes a forbidden action alone, and the lesson-following policy (a miss before) scores as optimal; the
+widget headless.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -23,12 +28,13 @@ from nogo.errors import InputError
 from nogo.formatting import math_safe_html
 from nogo.models.policy_model import (
     PolicyAssumptions,
+    PolicyFairness,
     PolicySettings,
     evaluate_policy,
     prepare_policy_log,
 )
 from nogo.models.policy_optimum import naive_settings, optimal_policy, regret, reviewers_for, submit
-from nogo.practice.policy_drill import PolicyDrill, policy_chart
+from nogo.practice.policy_drill import PolicyDrill, case_rules, policy_chart
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml"
 
@@ -55,15 +61,22 @@ def _erlang_c(load: float, c: int) -> float:
     return top / (sum(load**k / math.factorial(k) for k in range(c)) + top)
 
 
-def _brute(log, p, cost, s: PolicySettings, a: PolicyAssumptions, days: float) -> dict:
-    """Every metric by a loop over rows; ``cost`` holds scalars or per-row lists of the five costs."""
+def _brute(
+    log, p, cost, s: PolicySettings, a: PolicyAssumptions, days: float, allowed=None, fair=None
+) -> dict:
+    """Every metric by a loop over rows; ``cost`` holds scalars or per-row lists of the five costs.
+
+    ``allowed``: (n, 3) bools (act, escalate, decline) of the hard rules, a forbidden action becoming an
+    escalation; ``fair``: a dict of the fairness measure (``weight``, ``sizes``, ``outcome``,
+    ``compare``, ``limit``) over ``log["group"]``, else the four-fifths rule on ``a.favourable``.
+    """
     n = len(p)
     col = {
         k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in cost.items() if k.endswith("_usd")
     }
     m, b = cost["miss_rate"], cost["block_rate"]
     total_e = total_r = err = 0.0
-    wrong = 0
+    wrong = routed = 0
     actions = []
     for k in range(n):
         fa, miss, esc = col["false_action_usd"][k], col["missed_usd"][k], col["escalate_usd"][k]
@@ -75,6 +88,8 @@ def _brute(log, p, cost, s: PolicySettings, a: PolicyAssumptions, days: float) -
             act = "act"
         else:
             act = "escalate"
+        if allowed is not None and not allowed[k][{"act": 0, "escalate": 1, "decline": 2}[act]]:
+            act, routed = "escalate", routed + 1
         actions.append(act)
         if act == "act":
             total_e += q * ar + (1 - q) * fa
@@ -107,6 +122,8 @@ def _brute(log, p, cost, s: PolicySettings, a: PolicyAssumptions, days: float) -
         "mean_wait_minutes": wait,
         "utilisation": load / c,
         "impact_ratio": None,
+        "group_gap": None,
+        "n_routed": routed,
     }
     kinds = set()
     if not stable or load / c > a.max_utilisation + 1e-12:
@@ -117,7 +134,26 @@ def _brute(log, p, cost, s: PolicySettings, a: PolicyAssumptions, days: float) -
         kinds.add("headcount")
     if a.error_budget is not None and err / n > a.error_budget + 1e-12:
         kinds.add("error budget")
-    if "group" in log.columns:
+    if fair is not None:
+        rates = {}
+        for g in sorted(set(map(str, log["group"]))):
+            got = [
+                fair["weight"][k]
+                for k in range(n)
+                if str(log["group"].iloc[k]) == g
+                and (actions[k] == "act" if fair["outcome"] == "act" else actions[k] != "decline")
+            ]
+            rates[g] = sum(got) / fair["sizes"][g]
+        hi, lo = max(rates.values()), min(rates.values())
+        if fair["compare"] == "ratio":
+            out["impact_ratio"] = lo / hi if hi > 0 else math.nan
+            if hi > 0 and lo / hi < fair["limit"] - 1e-9:
+                kinds.add("adverse impact")
+        else:
+            out["group_gap"] = hi - lo
+            if hi - lo > fair["limit"] + 1e-9:
+                kinds.add("group gap")
+    elif "group" in log.columns:
         chosen = np.array([x == "act" if a.favourable == "act" else x != "decline" for x in actions])
         air = float(nogo.selection_rates(log["group"].astype(str).to_numpy(), chosen)["impact_ratio"].min())
         out["impact_ratio"] = air
@@ -169,6 +205,45 @@ def _cases(draw):
     return log, p, cost, s, a, draw(st.floats(0.05, 30))
 
 
+@st.composite
+def _ruled_cases(draw):
+    """A case with hard rules (act and decline each forbidden on some rows) and, with groups, a
+    weighted fairness measure of its own (a ratio or a gap, own denominators)."""
+    log, p, cost, s, a, days = draw(_cases())
+    n = len(p)
+    act_ok = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    decline_ok = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    allowed = np.column_stack([act_ok, np.ones(n, bool), decline_ok])
+    fair = None
+    if "group" in log.columns and draw(st.booleans()):
+        labels = sorted(set(log["group"]))
+        compare = draw(st.sampled_from(["ratio", "gap"]))
+        fair = {
+            "weight": draw(
+                st.lists(st.sampled_from([0.0, 1.0, 50.0]) | st.floats(0, 100), min_size=n, max_size=n)
+            ),
+            "sizes": {g: draw(st.floats(0.5, 40)) for g in labels},
+            "outcome": draw(st.sampled_from(["act", "not_declined"])),
+            "compare": compare,
+            "limit": draw(st.floats(0.05, 1)) if compare == "ratio" else draw(st.floats(0, 60)),
+        }
+    return log, p, cost, s, a, days, allowed, fair
+
+
+def _fairness(log, fair) -> PolicyFairness | None:
+    if fair is None:
+        return None
+    return PolicyFairness(
+        "measure",
+        log["group"],
+        fair["outcome"],
+        fair["compare"],
+        fair["limit"],
+        fair["weight"],
+        fair["sizes"],
+    )
+
+
 def _decision_costs(cost) -> nogo.DecisionCosts:
     return nogo.DecisionCosts(
         **{k: v for k, v in cost.items() if k.endswith("_usd")},
@@ -193,6 +268,37 @@ def test_evaluate_policy_matches_a_per_row_loop(case):
         assert m.impact_ratio == pytest.approx(want["impact_ratio"], rel=1e-12, nan_ok=True)
     assert _kinds(m.violations) == want["kinds"]
     assert m.feasible == (not want["kinds"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ruled_cases())
+def test_hard_rules_and_a_fairness_measure_match_a_per_row_loop(case):
+    log, p, cost, s, a, days, allowed, fair = case
+    prep = prepare_policy_log(
+        log,
+        p,
+        _decision_costs(cost),
+        days=days,
+        assumptions=a,
+        allowed=allowed,
+        fairness=_fairness(log, fair),
+    )
+    m = evaluate_policy(prep, s)
+    want = _brute(log, p, cost, s, a, days, allowed, fair)
+    assert (m.n_act, m.n_escalate, m.n_decline, m.n_routed) == (
+        want["n_act"],
+        want["n_escalate"],
+        want["n_decline"],
+        want["n_routed"],
+    )
+    for key in ("cost_usd", "realised_cost_usd", "error_rate", "realised_error_rate", "utilisation"):
+        assert getattr(m, key) == pytest.approx(want[key], rel=1e-9, abs=1e-9), key
+    for key in ("impact_ratio", "group_gap"):
+        if want[key] is None:
+            assert getattr(m, key) is None, key
+        else:
+            assert getattr(m, key) == pytest.approx(want[key], rel=1e-9, abs=1e-9, nan_ok=True), key
+    assert _kinds(m.violations) == want["kinds"]
 
 
 # --------------------------------------------------------------------------- optimum
@@ -226,6 +332,66 @@ def test_optimal_policy_matches_an_exhaustive_scan_of_the_same_grid(case, seed):
         and opt.settings.t_hi in thresholds
         and opt.settings.value_cap_usd in caps
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(_ruled_cases(), st.integers(0, 2**31))
+def test_optimal_policy_with_hard_rules_matches_an_exhaustive_scan_priced_row_by_row(case, seed):
+    log, p, cost, _, a, days, allowed, fair = case
+    a = PolicyAssumptions(**{**a.__dict__, "max_reviewers": 4})
+    prep = prepare_policy_log(
+        log,
+        p,
+        _decision_costs(cost),
+        days=days,
+        assumptions=a,
+        allowed=allowed,
+        fairness=_fairness(log, fair),
+    )
+    thresholds = [0.0, 0.5, 0.9, 1.0]
+    caps = sorted({float(np.random.default_rng(seed).choice(log["value_usd"])), math.inf})
+    best, best_settings = math.inf, None
+    for lo in thresholds:
+        for hi in (t for t in thresholds if t >= lo):
+            for cap in caps:
+                for r in range(1, 5):
+                    s = PolicySettings(lo, hi, cap, r)
+                    want = _brute(log, p, cost, s, a, days, allowed, fair)
+                    if not want["kinds"] and want["cost_usd"] < best:
+                        best, best_settings = want["cost_usd"], s
+    if best_settings is None:
+        with pytest.raises(InputError, match="no policy on the grid"):
+            optimal_policy(prep, thresholds=thresholds, value_caps_usd=caps)
+        return
+    opt = optimal_policy(prep, thresholds=thresholds, value_caps_usd=caps)
+    assert opt.feasible and opt.cost_usd == pytest.approx(best, rel=1e-9, abs=1e-9)
+    check = _brute(log, p, cost, opt.settings, a, days, allowed, fair)  # the optimum, priced by the loop
+    assert not check["kinds"] and check["cost_usd"] == pytest.approx(opt.cost_usd, rel=1e-9, abs=1e-9)
+
+
+def test_bad_rules_and_fairness_are_named():
+    log = nogo.example_log(20, seed=1)
+    costs, p = _value_costs(log), log["p_true"].to_numpy()
+    with pytest.raises(InputError, match=r"allowed: expected \(20, 3\) bools"):
+        prepare_policy_log(log, p, costs, days=1, allowed=np.ones((19, 3), bool))
+    no_escalate = np.ones((20, 3), bool)
+    no_escalate[4, 1] = False
+    with pytest.raises(InputError, match=r"allowed: escalating must always be allowed .* at row 4"):
+        prepare_policy_log(log, p, costs, days=1, allowed=no_escalate)
+    with pytest.raises(InputError, match=r"fairness: expected one group per row of log \(20\), got 3"):
+        prepare_policy_log(log, p, costs, days=1, fairness=PolicyFairness("x", ["a", "b", "a"]))
+    with pytest.raises(InputError, match="fairness compare: expected one of 'ratio', 'gap'"):
+        PolicyFairness("x", ["a"], compare="difference")
+    with pytest.raises(InputError, match=r"fairness limit: expected a ratio in \(0, 1\], got 2"):
+        PolicyFairness("x", ["a"], limit=2)
+    with pytest.raises(InputError, match="fairness limit: expected a gap >= 0, got -1"):
+        PolicyFairness("x", ["a"], compare="gap", limit=-1)
+    with pytest.raises(InputError, match="fairness weight: expected 2 values"):
+        PolicyFairness("x", ["a", "b"], weight=[1.0])
+    with pytest.raises(InputError, match="fairness sizes: no size for group 'b'"):
+        PolicyFairness("x", ["a", "b"], sizes={"a": 1})
+    with pytest.raises(InputError, match="group: missing group label at row 1"):
+        PolicyFairness("x", ["a", None])
 
 
 def test_no_slider_policy_beats_the_optimum():
@@ -602,3 +768,172 @@ def test_widget_html_is_safe_from_maths_typesetting(drill_inputs, capsys):
     for box in (d.metrics_html, d.chart_html, d.result_html, *d.widget.children[:1]):
         assert box.value.startswith('<div class="mathjax_ignore tex2jax_ignore">')
         assert html_dollars(box.value) == 0
+
+
+# --------------------------------------------------------------------------- the cases' hard rules
+
+
+@pytest.fixture(scope="module")
+def built_cases():
+    project = nogo.Project.find()
+    out = {}
+    for case_id in ("loan-steering", "resume-proxy-bias", "pricing-feedback-loop"):
+        case = project.case(case_id)
+        out[case_id] = (case, nogo.open_case(case).build())
+    return out
+
+
+def _alone(data, s: PolicySettings) -> tuple[np.ndarray, np.ndarray]:
+    """Row by row, in log order: where the policy would act alone, and decline alone, before any rule."""
+    value = data.log["value_usd"].to_numpy()
+    return (data.p >= s.t_hi) & (value <= s.value_cap_usd), data.p < s.t_lo
+
+
+def _forbidden_alone(data, s: PolicySettings) -> int:
+    act, decline = _alone(data, s)
+    ok = data.allowed()
+    return int((act & ~ok[:, 0]).sum() + (decline & ~ok[:, 2]).sum())
+
+
+def _old_prep(data):
+    """The drill as it was: no hard rule, fairness on the desk's favourable outcome."""
+    return prepare_policy_log(data.log, data.p, data.costs, days=data.days, assumptions=data.desk)
+
+
+def test_the_optimum_never_takes_an_action_the_case_forbids_alone(built_cases, capsys):
+    for case_id in ("loan-steering", "resume-proxy-bias"):
+        case, data = built_cases[case_id]
+        drill = PolicyDrill.for_case(case, data)
+        opt, ok = drill.optimum, data.allowed()
+        act, decline = _alone(data, opt.settings)
+        assert _forbidden_alone(data, opt.settings) == 0 or opt.n_routed > 0
+        assert opt.n_act == int((act & ok[:, 0]).sum()) and opt.n_decline == int((decline & ok[:, 2]).sum())
+        assert opt.n_routed == _forbidden_alone(data, opt.settings)  # each one went to a person
+        # the case's own reading of its rule
+        if case_id == "resume-proxy-bias":
+            assert opt.n_decline == 0  # no applicant rejected without a person
+        else:
+            made = act & ok[:, 0]
+            assert not (made & data.log["raises_total_cost"].to_numpy()).any()  # no cost-raising offer alone
+        old = optimal_policy(_old_prep(data))  # the optimum the drill scored before
+        assert _forbidden_alone(data, old.settings) > 0
+
+
+# The policy that follows each case's lesson, written from the case file's debrief, not from the optimum.
+LESSONS = {
+    # "never reject an applicant without a person", and no star cut shortlists alone until it passes the
+    # four-fifths audit, which none does in the reconstruction: every applicant goes to a recruiter
+    "resume-proxy-bias": lambda prep, old: (0.0, 1.0, float(prep.value_caps_usd[0])),
+    # "let it act alone only on offers that do not raise that cost (a rate cut)": act alone only where
+    # acting is certain to be right; decline as the old optimum did
+    "loan-steering": lambda prep, old: (old.settings.t_lo, 1.0, math.inf),
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(LESSONS))
+def test_following_the_lesson_is_never_scored_below_the_rule_breaking_old_optimum(
+    case_id, built_cases, tmp_path, capsys
+):
+    case, data = built_cases[case_id]
+    old_prep = _old_prep(data)
+    old = optimal_policy(old_prep)  # breaks a hard rule (previous test)
+    lo, hi, cap = LESSONS[case_id](old_prep, old)
+    lesson_then = PolicySettings(lo, hi, cap, reviewers_for(old_prep, lo, hi, cap))
+    was = submit(old_prep, lesson_then, optimum=old)
+    assert was.metrics.feasible and was.regret_usd > 0  # the bug: the lesson scored as a miss
+
+    store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
+    drill = PolicyDrill.for_case(case, data, store=store, learner="ana")
+    lesson = drill.run_scripted(
+        t_lo=lo, t_hi=hi, value_cap_usd=cap, reviewers=reviewers_for(drill.prepared, lo, hi, cap)
+    )
+    breaker = drill.run_scripted(
+        **{k: getattr(old.settings, k) for k in ("t_lo", "t_hi", "value_cap_usd", "reviewers")}
+    )
+    assert lesson.metrics.feasible
+    assert lesson.regret_usd <= 1e-9 * lesson.optimum.cost_usd  # optimal: the lesson is the answer
+    assert lesson.regret_usd <= breaker.regret_usd  # and never scored below breaking the rule
+    assert (
+        breaker.metrics.n_routed == _forbidden_alone(data, old.settings) > 0
+    )  # its breaches went to a person
+    rows = store.attempts()
+    assert bool(rows["correct"].iloc[0])  # not a miss: an optimal policy, recorded as one
+    assert rows["regret_usd"].iloc[0] <= rows["regret_usd"].iloc[1] + 1e-6
+    assert (rows["regret_usd"] >= 0).all()
+    store.close()
+
+
+def test_a_rule_breaking_policy_earns_no_credit_for_what_breaking_it_saves(built_cases, capsys):
+    case, data = built_cases["resume-proxy-bias"]
+    drill = PolicyDrill.for_case(case, data)
+    old = optimal_policy(_old_prep(data))
+    sub = drill.run_scripted(
+        **{k: getattr(old.settings, k) for k in ("t_lo", "t_hi", "value_cap_usd", "reviewers")}
+    )
+    assert not sub.metrics.feasible and sub.metrics.cost_usd < sub.optimum.cost_usd  # cheaper, by breaking
+    assert sub.regret_usd == 0 and sub.saving_usd == pytest.approx(
+        sub.optimum.cost_usd - sub.metrics.cost_usd
+    )
+    assert "only by breaking them: no credit" in sub.text()
+
+
+def test_resume_fairness_is_the_autonomous_shortlist_not_who_is_not_declined(built_cases, capsys):
+    case, data = built_cases["resume-proxy-bias"]
+    drill = PolicyDrill.for_case(case, data)
+    m = drill.set(t_lo=0.0, t_hi=0.9, value_cap_usd=math.inf, reviewers=drill.reviewers_slider.max)
+    act, _ = _alone(data, m.settings)
+    want = nogo.selection_rates(data.log["group"].astype(str).to_numpy(), act)  # who it shortlists alone
+    assert m.impact_ratio == pytest.approx(float(want["impact_ratio"].min()))
+    assert m.impact_ratio < 0.8 and "autonomous shortlist rate" in " ".join(m.violations)
+    before = evaluate_policy(_old_prep(data), m.settings)  # "not declined": everyone, so it passed
+    assert before.impact_ratio == pytest.approx(1.0) and not before.violations
+    assert "autonomous shortlist" in drill.summary_text() and "sent to a person" in drill.summary_text()
+
+
+def test_loan_fairness_is_the_rate_gap_the_agent_grants_alone(built_cases, capsys):
+    case, data = built_cases["loan-steering"]
+    drill = PolicyDrill.for_case(case, data)
+    log = data.log
+    limit = next(m.target for m in case.agent_impact_contract().metrics if m.name.startswith("rate gap"))
+    assert drill.fairness.compare == "gap" and drill.fairness.limit == limit == 2.0
+    borrowers = log.groupby("group")["borrower_id"].nunique()
+
+    def gap_by_hand(s: PolicySettings) -> float:
+        act, _ = _alone(data, s)
+        made = act & ~log["raises_total_cost"].to_numpy() & (log["action_type"] == "rate_cut").to_numpy()
+        bps = 50.0 * pd.Series(made).groupby(log["group"].to_numpy()).sum() / borrowers  # a 50 bps cut
+        return float(bps.max() - bps.min())
+
+    for cap in (math.inf, 100.0, 400.0):
+        m = drill.set(t_lo=0.1, t_hi=0.5, value_cap_usd=cap)
+        assert m.group_gap == pytest.approx(gap_by_hand(m.settings))
+        assert ("group gap" in _kinds(m.violations)) == (m.group_gap > limit)
+    assert drill.optimum.group_gap <= limit + 1e-9
+    # on this log no cap opens a 2 bps gap; at a tighter limit some caps do, and the optimum avoids them
+    gaps = [gap_by_hand(PolicySettings(0.1, 0.5, c, 1)) for c in drill.prepared.value_caps_usd]
+    assert max(gaps) <= limit
+    tight = dataclasses.replace(data.fairness, limit=float(np.median(gaps)))
+    strict = PolicyDrill.for_case(case, dataclasses.replace(data, fairness=tight))
+    m = strict.set(
+        t_lo=0.1, t_hi=0.5, value_cap_usd=float(drill.prepared.value_caps_usd[int(np.argmax(gaps))])
+    )
+    assert "group gap" in _kinds(m.violations) and "rate cut granted alone" in m.violations[-1]
+    assert strict.optimum.group_gap <= tight.limit + 1e-9
+
+
+def test_a_case_without_hard_rules_scores_as_before(built_cases, capsys):
+    case, data = built_cases["pricing-feedback-loop"]
+    assert data.hard_rules == () and data.fairness is None
+    before = optimal_policy(_old_prep(data))
+    assert PolicyDrill.for_case(case, data).optimum == before
+
+
+def test_case_rules_reads_a_cases_rules_for_its_log_and_names_a_missing_column(built_cases):
+    case, data = built_cases["loan-steering"]
+    rules, fairness = case_rules(case, data.log)
+    assert [r.rule for r in rules] == [r.rule for r in data.hard_rules]
+    assert (rules[0].applies == data.hard_rules[0].applies).all() and fairness.name == data.fairness.name
+    with pytest.raises(InputError, match=r"log: no column 'raises_total_cost' .* case 'loan-steering'"):
+        case_rules(case, data.log.drop(columns="raises_total_cost"))
+    with pytest.raises(InputError, match=r"data: expected a nogo\.CaseData"):
+        PolicyDrill.for_case(case, data.log)

@@ -39,7 +39,7 @@ from nogo.cases.data import load_dataset
 from nogo.cases.signature import SignatureTask
 from nogo.errors import InputError
 from nogo.models.costs import ACTIONS, CostModel, DecisionCosts
-from nogo.models.policy_model import PolicyAssumptions
+from nogo.models.policy_model import PolicyAssumptions, PolicyFairness
 
 __all__ = ["Case", "CaseData", "HardRule", "case_module_name", "open_case"]
 
@@ -107,6 +107,8 @@ class CaseData:
         What the agent may never do alone, each with the rows it binds.
     parameters
         The full parameter set the data was built for.
+    fairness
+        What the policy drill's fairness constraint measures (:meth:`Case.fairness`), or None.
     """
 
     log: pd.DataFrame
@@ -117,6 +119,7 @@ class CaseData:
     desk: PolicyAssumptions
     hard_rules: tuple[HardRule, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    fairness: PolicyFairness | None = None
 
     def allowed(self) -> np.ndarray:
         """``(n, 3)`` bools, ACTIONS order: the actions no hard rule forbids on each decision."""
@@ -225,16 +228,13 @@ class Case:
         """What the agent may never do alone (default: nothing)."""
         return []
 
-    #: columns of the decision log a decision-stream card shows as context, where the log has them
-    CARD_COLUMNS: ClassVar[tuple[str, ...]] = ("segment", "customer", "intent", "group", "action_type")
+    def fairness(self, log: pd.DataFrame, params: Mapping[str, Any]) -> PolicyFairness | None:
+        """What the policy drill's fairness constraint measures: the outcome the case is about.
 
-    def card(self, data: CaseData) -> pd.DataFrame:
-        """The context a decision-stream card shows for each decision (what a PM sees in production).
-
-        Default: the log's columns named in :attr:`CARD_COLUMNS`, in that order. Never the calibrated
-        probability or the outcome.
+        Default None: a log with a ``group`` column gets the four-fifths rule on the desk's favourable
+        outcome (:meth:`PolicyFairness.from_assumptions`).
         """
-        return data.log[[c for c in self.CARD_COLUMNS if c in data.log.columns]]
+        return None
 
     def signature_task(self, data: CaseData) -> SignatureTask | None:
         """The case's signature drill on ``data`` (its own lever, scored by its own simulation), or None.
@@ -273,6 +273,7 @@ class Case:
             desk=self.desk(params),
             hard_rules=rules,
             parameters=params,
+            fairness=self.fairness(log, params),
         )
 
 

@@ -469,8 +469,10 @@ def evaluate_policy(prepared: PreparedLog, settings: PolicySettings | Mapping[st
             )
     n_act, n_dec = round(float(n_act)), round(float(prep.cum_decline_ok[j]))
     n_esc = n - n_dec - n_act
-    forbidden_act = (n - i) - (prep.cum_act_ok[n] - prep.cum_act_ok[i])  # in the act band, acting forbidden
-    routed = round(float(j - n_dec + forbidden_act))
+    forbidden_act = (n - i) - round(float(prep.cum_act_ok[n] - prep.cum_act_ok[i]))  # in the act band
+    if forbidden_act and not math.isinf(s.value_cap_usd):  # ... and within the cap: the policy would act
+        forbidden_act = int(np.count_nonzero((prep.value_usd[i:] <= s.value_cap_usd) & ~prep.act_ok[i:]))
+    routed = j - n_dec + forbidden_act
     rate, load = escalation_load(prep, n_esc)
     q = queue_metrics(rate, a.handle_minutes, s.reviewers, sla_minutes=a.sla_minutes).iloc[0]
     staffing = s.reviewers * a.reviewer_cost_per_hour_usd * a.hours_per_day * prep.days

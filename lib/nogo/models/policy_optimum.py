@@ -219,11 +219,21 @@ def optimal_policy(
 
 @dataclass(frozen=True)
 class Submission:
-    """A submitted policy scored against the optimum: ``regret_usd = cost - optimal cost`` (expected)."""
+    """A submitted policy scored against the optimum: ``regret_usd = cost - optimal cost`` (expected).
+
+    A policy that breaks a constraint earns no credit for what breaking it saves: its regret is at least
+    zero (``saving_usd`` keeps what it would have saved), so no infeasible policy scores better than a
+    feasible one that is optimal.
+    """
 
     metrics: PolicyMetrics
     optimum: PolicyMetrics
     regret_usd: float
+
+    @property
+    def saving_usd(self) -> float:
+        """What an infeasible policy costs less than the optimum by breaking a constraint (else 0)."""
+        return max(0.0, self.optimum.cost_usd - self.metrics.cost_usd) if self.violations else 0.0
 
     @property
     def settings(self) -> PolicySettings:
@@ -238,9 +248,15 @@ class Submission:
     def text(self) -> str:
         """Plain-text verdict."""
         broken = "; ".join(self.violations) if self.violations else "none"
+        saving = self.saving_usd
+        note = (
+            f" It would cost {usd_label(saving)} less than the optimum only by breaking them: no credit."
+            if saving > 0
+            else ""
+        )
         return (
             f"Regret: {usd_label(self.regret_usd)} against the optimum ({self.optimum.settings.describe()}, "
-            f"expected cost {usd_label(self.optimum.cost_usd)}). Constraints broken: {broken}."
+            f"expected cost {usd_label(self.optimum.cost_usd)}). Constraints broken: {broken}.{note}"
         )
 
 
@@ -250,7 +266,8 @@ def regret(
     *,
     optimum: PolicyMetrics | None = None,
 ) -> float:
-    """Expected cost of ``settings`` minus that of the optimum (computed unless given).
+    """Expected cost of ``settings`` minus that of the optimum (computed unless given); at least 0 when
+    ``settings`` breaks a constraint (see :class:`Submission`).
 
     Examples
     --------
@@ -290,4 +307,5 @@ def submit(
     """
     metrics = evaluate_policy(prepared, settings)
     best = optimal_policy(prepared) if optimum is None else optimum
-    return Submission(metrics, best, metrics.cost_usd - best.cost_usd)
+    diff = metrics.cost_usd - best.cost_usd
+    return Submission(metrics, best, max(diff, 0.0) if metrics.violations else diff)

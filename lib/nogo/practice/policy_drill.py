@@ -12,6 +12,13 @@ scores the policy by its regret against the optimum and lists the constraints it
 The optimum is searched on a grid (:func:`nogo.models.policy_optimum.optimal_policy`): the thresholds and caps
 the sliders can reach, each with the smallest headcount meeting capacity and service level, so any
 policy set with the sliders has a regret of zero or more (up to rounding of the cap slider's values).
+
+The case comes first (:meth:`PolicyDrill.for_case`, from :meth:`nogo.Case.build`): its hard rules
+(:meth:`nogo.Case.hard_rules`) send any action they forbid to a person, in the learner's policy and in
+the optimum alike, so no rule-breaking policy can be scored better than the one that follows the rule;
+its fairness measure (:meth:`nogo.Case.fairness`: the autonomous shortlist, the rate gap) is the
+constraint. :func:`case_rules` reads both for any log of the case. A policy as cheap as the optimum is
+recorded as optimal: the optimum need not be unique.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 import html
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -28,13 +35,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from nogo.cases.case import CaseData, HardRule, open_case
 from nogo.cases.casefile import CaseFile
 from nogo.charts import THEME
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html
-from nogo.models.costs import DecisionCosts
+from nogo.models.costs import ACTIONS, DecisionCosts
 from nogo.models.policy_model import (
     PolicyAssumptions,
+    PolicyFairness,
     PolicyMetrics,
     PolicySettings,
     evaluate_policy,
@@ -48,11 +57,62 @@ from nogo.practice.progress import ProgressStore
 
 __all__ = [
     "PolicyDrill",
+    "case_rules",
     "policy_chart",
 ]
 
+#: a policy within this share of the optimum's expected cost (and feasible) is recorded as optimal
+TIE_TOLERANCE = 1e-9
 
-def _metric_rows(m: PolicyMetrics, a: PolicyAssumptions) -> list[tuple[str, str]]:
+
+def case_rules(
+    case: CaseFile, log: pd.DataFrame, parameters: Mapping[str, Any] | None = None
+) -> tuple[tuple[HardRule, ...], PolicyFairness | None]:
+    """The case's hard rules and fairness measure on ``log`` (a decision log of the case).
+
+    Through the case interface (:func:`nogo.open_case`): :meth:`~nogo.Case.hard_rules` and
+    :meth:`~nogo.Case.fairness` on ``log`` at ``parameters`` (the case file's defaults for those not
+    given). Raises :class:`~nogo.errors.InputError` naming a column they read that ``log`` lacks.
+
+    Examples
+    --------
+    >>> import nogo
+    >>> case = nogo.Project.find().case("resume-proxy-bias")
+    >>> log = pd.DataFrame({"group": ["m", "w"], "score": [0.9, 0.2], "outcome": [1, 0],
+    ...                     "value_usd": [1.0, 1.0]})
+    >>> rules, fairness = case_rules(case, log)
+    >>> [r.forbids for r in rules], fairness.name
+    (['decline'], 'autonomous shortlist')
+    """
+    built = open_case(case)
+    params = built.parameters(parameters)
+    try:
+        return tuple(built.hard_rules(log, params)), built.fairness(log, params)
+    except KeyError as exc:
+        raise InputError(
+            f"log: no column {exc} that the hard rules or fairness of case {case.id!r} read; "
+            "pass a decision log of the case (nogo.open_case(case).build().log)"
+        ) from None
+
+
+def _allowed(rules: Sequence[HardRule], n: int) -> np.ndarray | None:
+    if not rules:
+        return None
+    out = np.ones((n, len(ACTIONS)), dtype=bool)
+    for rule in rules:
+        if not isinstance(rule, HardRule):
+            raise InputError(f"hard_rules: expected nogo.HardRule items, got {type(rule).__name__}")
+        if rule.applies.size != n:
+            raise InputError(
+                f"hard rule {rule.rule!r}: {rule.applies.size} values for a log of {n} decisions"
+            )
+        out &= rule.allowed()
+    return out
+
+
+def _metric_rows(
+    m: PolicyMetrics, a: PolicyAssumptions, rules: Sequence[HardRule] = (), f: PolicyFairness | None = None
+) -> list[tuple[str, str]]:
     """The metrics panel as (label, plain text) rows, shared by the HTML panel and the text summary."""
     n = m.n_decisions
     if m.stable:
@@ -81,17 +141,29 @@ def _metric_rows(m: PolicyMetrics, a: PolicyAssumptions) -> list[tuple[str, str]
             f"{m.realised_error_rate:.2%}",
         ),
     ]
-    if m.impact_ratio is not None:
-        by_group = ", ".join(f"{g} {r:.1%}" for g, r in (m.selection_rates or {}).items())
-        air = "undefined (no one selected)" if np.isnan(m.impact_ratio) else f"{m.impact_ratio:.2f}"
-        rows.append(("adverse-impact ratio", f"{air} ({a.favourable.replace('_', '-')} rate: {by_group})"))
+    if rules:
+        said = "; ".join(r.rule for r in rules)
+        rows.append(
+            ("hard rules", f"{m.n_routed / n:.1%} of decisions sent to a person by the case's rules ({said})")
+        )
+    if m.selection_rates is not None and f is not None:
+        by_group = ", ".join(f"{g} {f.rate_text(r)}" for g, r in m.selection_rates.items())
+        if m.group_gap is not None:
+            rows.append(
+                ("group gap", f"{m.group_gap:.3g} {f.unit}, limit {f.limit:g} ({f.name}: {by_group})")
+            )
+        elif m.impact_ratio is not None:
+            air = "undefined (no one selected)" if np.isnan(m.impact_ratio) else f"{m.impact_ratio:.2f}"
+            rows.append(("adverse-impact ratio", f"{air} ({f.name} rate: {by_group})"))
     rows.append(("constraints broken", "; ".join(m.violations) if m.violations else "none"))
     return rows
 
 
-def _metrics_html(m: PolicyMetrics, a: PolicyAssumptions) -> str:
+def _metrics_html(
+    m: PolicyMetrics, a: PolicyAssumptions, rules: Sequence[HardRule], f: PolicyFairness | None
+) -> str:
     cells = []
-    for label, text in _metric_rows(m, a):
+    for label, text in _metric_rows(m, a, rules, f):
         style = ' style="color:#b00020"' if label == "constraints broken" and m.violations else ""
         cells.append(f"<tr><th style='text-align:left'>{label}</th><td{style}>{html.escape(text)}</td></tr>")
     return math_safe_html(f"<table class='nogo-policy-metrics'>{''.join(cells)}</table>")
@@ -109,6 +181,10 @@ class PolicyDrill:
     assumptions
         Queue, pay and constraints; by default :meth:`PolicyAssumptions.from_case` (the case's
         parameters with matching names, else the defaults).
+    hard_rules, fairness
+        The case's hard rules (a forbidden action goes to a person) and fairness measure (default: no
+        rule; the four-fifths rule on the assumptions' favourable outcome when the log has a ``group``
+        column). :meth:`for_case` passes the case's own; :func:`case_rules` reads them for a log.
     store, learner, variant_seed
         Where each submission is recorded (drill ``"policy"``, item ``"policy"``); ``variant_seed=None``
         records 0, the default variant.
@@ -130,6 +206,8 @@ class PolicyDrill:
         *,
         days: float,
         assumptions: PolicyAssumptions | None = None,
+        hard_rules: Sequence[HardRule] = (),
+        fairness: PolicyFairness | None = None,
         store: ProgressStore | None = None,
         learner: str = "me",
         variant_seed: int | None = None,
@@ -154,7 +232,12 @@ class PolicyDrill:
         a = PolicyAssumptions.from_case(case) if assumptions is None else assumptions
         self.case, self.store, self.learner = case, store, learner
         self.variant_seed = 0 if variant_seed is None else int(variant_seed)
-        self.prepared = prepare_policy_log(log, p, costs, days=days, assumptions=a)
+        self.hard_rules: tuple[HardRule, ...] = tuple(hard_rules)
+        allowed = _allowed(self.hard_rules, len(log)) if isinstance(log, pd.DataFrame) else None
+        self.prepared = prepare_policy_log(
+            log, p, costs, days=days, assumptions=a, allowed=allowed, fairness=fairness
+        )
+        self.fairness = self.prepared.fairness
         self._clock = clock
         self._last = clock()
         self._optimum: PolicyMetrics | None = None
@@ -202,6 +285,38 @@ class PolicyDrill:
         self._update()
         print(self.summary_text())
 
+    @classmethod
+    def for_case(cls, case: CaseFile, data: CaseData, **kwargs: Any) -> PolicyDrill:
+        """The drill on a case's own data (:meth:`nogo.Case.build`): its log, ``p``, costs, days and desk,
+        its hard rules and its fairness measure. ``kwargs`` go to the constructor (``store``,
+        ``learner``, ``variant_seed``, ``clock``; ``assumptions`` replaces the desk).
+
+        Examples
+        --------
+        >>> import contextlib, io, nogo
+        >>> case = nogo.Project.find().case("resume-proxy-bias")
+        >>> data = nogo.open_case(case).build({"n_applicants": 2_000})
+        >>> with contextlib.redirect_stdout(io.StringIO()):
+        ...     drill = PolicyDrill.for_case(case, data)
+        >>> drill.set(t_lo=0.5).n_decline, drill.metrics.n_routed > 0  # no one is rejected alone
+        (0, True)
+        """
+        if not isinstance(data, CaseData):
+            raise InputError(
+                f"data: expected a nogo.CaseData (nogo.open_case(case).build()), got {type(data).__name__}"
+            )
+        kwargs.setdefault("assumptions", data.desk)
+        return cls(
+            case,
+            data.log,
+            data.p,
+            data.costs,
+            days=data.days,
+            hard_rules=data.hard_rules,
+            fairness=data.fairness,
+            **kwargs,
+        )
+
     # -- state ---------------------------------------------------------------------------------
 
     @property
@@ -238,7 +353,9 @@ class PolicyDrill:
     def _update(self) -> None:
         self.settings = self._controls()
         self.metrics = evaluate_policy(self.prepared, self.settings)
-        self.metrics_html.value = _metrics_html(self.metrics, self.prepared.assumptions)
+        self.metrics_html.value = _metrics_html(
+            self.metrics, self.prepared.assumptions, self.hard_rules, self.fairness
+        )
         s = self.settings
         shown = None if self.submission is None else self.optimum.settings
         key = (s.t_lo, s.t_hi, s.value_cap_usd, shown)
@@ -308,6 +425,8 @@ class PolicyDrill:
     def submit(self) -> Submission:
         """What clicking Submit does: score the current policy, record it, show and print the verdict."""
         sub = submit(self.prepared, self.settings, optimum=self.optimum)
+        best = sub.optimum
+        tied = sub.metrics.feasible and sub.regret_usd <= TIE_TOLERANCE * max(abs(best.cost_usd), 1.0)
         now = self._clock()
         elapsed, self._last = max(0.0, now - self._last), now
         if self.store is not None:
@@ -318,8 +437,8 @@ class PolicyDrill:
                 drill="policy",
                 item="policy",
                 choice=sub.settings.describe(),
-                cost_usd=sub.metrics.cost_usd,
-                optimal_choice=sub.optimum.settings.describe(),
+                cost_usd=best.cost_usd + sub.regret_usd,  # a broken constraint saves nothing
+                optimal_choice=(sub.settings if tied else best.settings).describe(),
                 optimal_cost_usd=sub.optimum.cost_usd,
                 time_taken_seconds=elapsed,
             )
@@ -344,7 +463,12 @@ class PolicyDrill:
         lines = [
             f"Set the policy ({self.case.id}): {prep.n:,} decisions over {prep.days:g} days",
             f"Policy: {self.settings.describe()}",
-            *(f"  {label}: {text}" for label, text in _metric_rows(self.metrics, prep.assumptions)),
+            *(
+                f"  {label}: {text}"
+                for label, text in _metric_rows(
+                    self.metrics, prep.assumptions, self.hard_rules, self.fairness
+                )
+            ),
         ]
         if self.submission is not None:
             lines.append(f"Submitted: {self.submission.settings.describe()}. {self.submission.text()}")

@@ -56,6 +56,7 @@ from nogo.cases.resume_proxy_bias.screener import (
 )
 from nogo.models.calibration import calibrate_out_of_fold
 from nogo.models.costs import CostModel
+from nogo.models.policy_inputs import PolicyFairness
 
 # fmt: off
 __all__ = [
@@ -123,6 +124,15 @@ class ResumeProxyBiasCase(Case):
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
         return [HardRule("never reject an applicant without a person", "decline", np.ones(len(log), bool))]
+
+    def fairness(self, log: pd.DataFrame, params: Mapping[str, Any]) -> PolicyFairness:
+        """The autonomous shortlist (who the agent advances alone) by group, against the four-fifths rule.
+
+        What :func:`autonomy_report` audits; the desk's ``favourable`` ("not declined") would count
+        applicants sent to a person as selected.
+        """
+        limit = self.desk(params).min_impact_ratio
+        return PolicyFairness("autonomous shortlist", log["group"], "act", "ratio", limit)
 
 
 CASE = ResumeProxyBiasCase
