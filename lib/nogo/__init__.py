@@ -299,6 +299,7 @@ from nogo.models.metrics import (
 )
 from nogo.models.policy_model import (
     PolicyAssumptions,
+    PolicyFairness,
     PolicyMetrics,
     PolicySettings,
     evaluate_policy,
