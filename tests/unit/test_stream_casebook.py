@@ -15,7 +15,12 @@ its score is the expected regret (USD, luck removed) summed over a stream, avera
   action, the missed value, the review, the reviewer's miss and false-block rates) and the hard rules
   (shown on the card), and takes the cheapest available action at its chance.
 
-Run ``pytest -s tests/unit/test_stream_casebook.py`` to print the scores per case.
+Asserted on every case, at the defaults and on two coaching variants: each of the first four learners has
+at least twice the informed learner's expected regret, and the informed learner at most 15% of the naive
+rule's. Printed beside them (``pytest -s tests/unit/test_stream_casebook.py -k every_case``): the best
+single cut on the stated confidence, chosen in hindsight. It is not asserted: where a case's calibrated chance is a monotone function of the stated confidence alone, its costs
+are the same on every decision and a hard rule removes blocking (resume-proxy-bias), the optimum *is* a cut
+at the right place, which an informed learner finds and the naive rule's 0.9 misses.
 """
 
 from __future__ import annotations
@@ -95,23 +100,57 @@ def streams(request):
     return case, data, items
 
 
-def test_no_constant_answer_and_no_confidence_cut_comes_near_an_informed_learner(streams):
-    case, data, items = streams
-    scores = {}
+def best_cut_in_hindsight(items: pd.DataFrame) -> float:
+    """The least expected regret of any single cut on the stated confidence: act at or above it, below it
+    escalate (or block), the same fallback where a rule forbids; the cut chosen knowing the optimum."""
+    available, names = _available(items), np.asarray(STREAM_CHOICES)
+    cuts = np.r_[np.unique(items["score"]), np.inf]
+    return min(
+        expected_regret(items, names[_or_a_person(available, np.where(items["score"] >= c, 0, below))])
+        for c in cuts
+        for below in (1, 2)
+    )
+
+
+def scores(items: list[pd.DataFrame], history: pd.DataFrame) -> dict[str, float]:
+    """Each scripted learner's expected regret per stream (USD), the mean over the streams."""
+    out: dict[str, float] = {}
     for s in items:
-        for name, answers in learners(s, data.log).items():
-            scores[name] = scores.get(name, 0.0) + expected_regret(s, answers) / N_SEEDS
+        for name, answers in learners(s, history).items():
+            out[name] = out.get(name, 0.0) + expected_regret(s, answers) / len(items)
+    return out
+
+
+def test_the_ordering_holds_on_every_case(streams):
+    case, data, items = streams
+    scores_usd = scores(items, data.log)
+    cut = np.mean([best_cut_in_hindsight(s) for s in items])
     print(f"\n{case.id}: expected regret per stream of {len(items[0])} items (USD), mean of {N_SEEDS} seeds")
-    for name, usd in scores.items():
+    for name, usd in scores_usd.items():
         print(f"  {name:16s} {usd:14,.2f}")
+    print(f"  {'(best cut, hindsight)':16s} {cut:14,.2f}")  # reported, not asserted: see the module note
+    _check(case.id, scores_usd)
+
+
+def _check(case_id: str, scores_usd: dict[str, float]) -> None:
+    scores = dict(scores_usd)
     informed = scores.pop("informed")
     for name, usd in scores.items():
         assert usd >= 2 * informed, (
-            f"{case.id}: {name} ({usd:,.2f}) is not twice the informed ({informed:,.2f})"
+            f"{case_id}: {name} ({usd:,.2f}) is not twice the informed ({informed:,.2f})"
         )
     assert informed <= 0.15 * scores["naive"], (
-        f"{case.id}: informed {informed:,.2f}, naive {scores['naive']:,.2f}"
+        f"{case_id}: informed {informed:,.2f}, naive {scores['naive']:,.2f}"
     )
+
+
+@pytest.mark.parametrize("variant_seed", [1, 2])
+def test_the_ordering_holds_on_coaching_variants(streams, variant_seed):
+    case, _data, _items = streams
+    data = case.build(case.file.variant(variant_seed))
+    with contextlib.redirect_stdout(io.StringIO()):
+        items = [DecisionStream(case, data, seed=seed).items for seed in range(10)]
+    _check(f"{case.id}, variant {variant_seed}", scores(items, data.log))
 
 
 def test_the_optimum_never_takes_an_action_a_hard_rule_forbids(streams):
