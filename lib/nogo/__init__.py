@@ -337,12 +337,14 @@ from nogo.practice.interview import (
     reveal_html,
 )
 from nogo.practice.launch import (
-    MIN_JUSTIFICATION_CHARS,
     RUBRIC_SCALE,
     LaunchCall,
     LaunchFeedback,
     RubricChecklist,
     check_justification,
+    evidence_options,
+    guardrail_cap,
+    launch_options,
     rubric_marks,
     rubric_text,
     score_launch,

@@ -102,13 +102,20 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     assert "regret" in policy_box.inner_text().lower()
     policy_box.screenshot(path=str(SHOTS / f"drill-policy-{name}.png"))
 
-    # Launch call: a call, a guardrail, a justification; the debrief appears.
-    call = pg.locator(f".widget-toggle-button:text-is('{case.drill.launch_call}')").first
-    call.scroll_into_view_if_needed()
-    call.click()
-    launch_box = call.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
-    for guardrail in case.drill.key_guardrails if case.drill.launch_call == "ship with guardrails" else []:
+    # Launch call: the call, the key guardrails ranked, the deciding facts; the debrief appears.
+    from nogo.formatting import math_safe_text
+
+    answer = case.call_for({})  # the notebooks run at the defaults
+    launch_box = pg.locator(".jp-OutputArea-output:has(.widget-toggle-button):has-text('rank your top')").first
+    launch_box.scroll_into_view_if_needed()
+    launch_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
+    for place, guardrail in zip(("1st", "2nd", "3rd"), answer.key_guardrails, strict=False):
+        rank = launch_box.locator(".widget-dropdown").filter(has_text=place).locator("select").first
+        rank.select_option(label=math_safe_text(guardrail))
+    for guardrail in answer.key_guardrails:
         launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first.check()
+    for fact in (e.fact for e in case.drill.evidence if e.deciding):
+        launch_box.locator(".widget-checkbox").filter(has_text=fact[:40]).locator("input").first.check()
     launch_box.locator(".widget-textarea textarea").first.fill(
         "The cost of a wrong action falls on the customer and the regulator, so the agent's reach must be capped."
     )
@@ -116,7 +123,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     time.sleep(1.5)
     launch_text = launch_box.inner_text()
     assert "(correct)" in launch_text, launch_text[:500]
-    assert " ".join(case.debrief.split()[:6]) in " ".join(launch_text.split())  # the debrief is shown
+    assert " ".join(answer.debrief.split()[:6]) in " ".join(launch_text.split())  # the debrief is shown
     launch_box.screenshot(path=str(SHOTS / f"drill-launch-{name}.png"))
     assert page.blocked == []
     # After every drill has changed the page (costs, metrics, debrief, contract): no maths anywhere.

@@ -74,6 +74,18 @@ def test_commitment_is_stored_with_its_confidence_and_the_variants_call(case):
     assert store.attempts[-1]["optimal_choice"] == case.drill.launch_call == "ship with guardrails"
 
 
+def test_commitment_goes_to_the_progress_store_as_a_commit_with_its_confidence(case, tmp_path):
+    path = tmp_path / "p.sqlite3"
+    store = nogo.ProgressStore(path)
+    CommitCall(case, {}, store=store, learner="ana", variant_seed=9, clock=_clock()).commit("no-go", 0.8)
+    CommitCall(case, {}, store=store, learner="ana", variant_seed=9, clock=_clock()).commit(case.drill.launch_call, 0.6)
+    store.close()
+    a = nogo.ProgressStore(path).attempts("ana")
+    assert a["drill"].tolist() == ["commit", "commit"] and a["confidence"].tolist() == [0.8, 0.6]
+    assert a["correct"].tolist() == [False, True]  # the template's call is ship with guardrails
+    assert (a["optimal_choice"] == "ship with guardrails").all() and (a["time_taken_seconds"] == 12.5).all()
+
+
 def test_nothing_of_the_answer_is_in_the_widget_before_or_after_committing(case, capsys):
     other = case.model_copy(update={
         "debrief": "A different debrief.", "calls": [nogo.Call(call="no-go", debrief="Never ship this.")],

@@ -1,19 +1,26 @@
-"""The launch-call drill: ship, ship with named guardrails, or no-go; a justification; debrief and rubric.
+"""The launch-call drill: ship, ship with named guardrails, or no-go; ranked guardrails; the deciding
+evidence; then, only after submitting, the debrief, the call it defends and the key guardrails.
 
-:func:`score_launch` compares a call with the one the case's debrief defends (``case.drill.launch_call``)
-and, for "ship with guardrails", with the guardrails a sound answer must name
-(``case.drill.key_guardrails``). Extra guardrails are not wrong, only noted. The written justification
-is required (at least :data:`MIN_JUSTIFICATION_CHARS` characters) but not graded automatically: the
-rubric does that, marked by the learner or a coach on :data:`RUBRIC_SCALE` (0 missing, 1 weak,
-2 adequate, 3 strong) for each of the four interview dimensions.
+The scoring is :func:`score_launch` (in :mod:`nogo.practice.launch_score`, re-exported here): the right
+call comes from the variant's numbers (:meth:`nogo.CaseFile.call_for`); distractors and picks beyond the
+cap cost points; the learner ranks the top three guardrails and picks the deciding facts from a list
+that includes irrelevant ones. The written justification is optional and graded by the rubric
+(:data:`RUBRIC_SCALE`, 0 missing to 3 strong, on each of the four interview dimensions), marked by the
+learner or a coach.
+
+Before the learner submits, the widget holds nothing of the answer: its controls, its repr and its
+printed summary are the same whatever the case's call, debrief and key guardrails (the guardrails and
+facts are shown in an order drawn from the variant seed). After submitting it shows the points, what
+each pick was worth, the commitment made before the analysis (a :class:`nogo.CommitCall`) beside the
+case's call, the debrief and the Agent Impact Contract for the variant's call, and the rubric.
 
 What the progress store gets. One attempt per submitted call: ``drill="launch"``,
-``item="launch call"``, ``optimal_choice`` the case's call, ``choice`` the call (with
-``" (missing: ...)"`` naming any key guardrail left out), so the store's ``correct`` is exactly
-:attr:`LaunchFeedback.correct`. There is no dollar score for a launch call: ``cost_usd`` and
-``optimal_cost_usd`` are stored as 0 and progress rests on ``correct``. The chosen guardrails and the
-justification are in the :class:`LaunchFeedback` and the summary text, not in the attempts table, which
-has no column for them. Rubric marks go to ``store.record_rubric`` with ``scale_max=3``, linked to the
+``item="launch call"``, ``optimal_choice`` the case's call for the variant, ``choice``
+:attr:`LaunchFeedback.store_choice` (the call, with the points when short of full marks), so the store's
+``correct`` is exactly :attr:`LaunchFeedback.correct`. ``cost_usd`` and ``optimal_cost_usd`` are 0 (there
+is no dollar score); ``score`` is the share of full marks (points / max points, 0 to 1);
+``justification`` what the learner wrote and the facts named (:attr:`LaunchFeedback.stored_justification`,
+``None`` when both are empty). Rubric marks go to ``store.record_rubric`` with ``scale_max=3``, linked to the
 attempt.
 """
 
@@ -21,14 +28,24 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from nogo._validate import check_choice
 from nogo.cases.casefile import LAUNCH_CALLS
 from nogo.errors import InputError
 from nogo.formatting import math_safe_html, math_safe_text
+from nogo.practice.commit import CommitCall, Commitment
+from nogo.practice.launch_score import (
+    POINTS,
+    RANKED,
+    LaunchFeedback,
+    check_justification,
+    evidence_options,
+    guardrail_cap,
+    launch_options,
+    score_launch,
+)
 from nogo.practice.rubric import (
     RUBRIC_SCALE,
     RubricChecklist,
@@ -39,182 +56,51 @@ from nogo.practice.rubric import (
 )
 
 __all__ = [
-    "MIN_JUSTIFICATION_CHARS", "RUBRIC_SCALE", "LaunchCall", "LaunchFeedback", "RubricChecklist",
-    "check_justification", "rubric_marks", "rubric_text", "score_launch",
+    "POINTS", "RUBRIC_SCALE", "LaunchCall", "LaunchFeedback", "RubricChecklist", "check_justification",
+    "evidence_options", "guardrail_cap", "launch_options", "rubric_marks", "rubric_text", "score_launch",
 ]  # fmt: skip
 
-MIN_JUSTIFICATION_CHARS = 40
-"""The shortest justification accepted (after trimming spaces): about one real sentence."""
-_WHY_WRONG = {
-    ("no-go", "ship"): "shipping puts the agent in front of the failure the case reconstructs, unguarded",
-    ("no-go", "ship with guardrails"): "no guardrail on the list makes this launch safe enough",
-    (
-        "ship with guardrails",
-        "ship",
-    ): "shipping without guardrails leaves the failure the case is about uncovered",
-    ("ship with guardrails", "no-go"): "with the key guardrails the risk is bounded, so a no-go gives up the "
-    "value for nothing",
-    ("ship", "ship with guardrails"): "the risk is small enough that the guardrails cost more than they save",
-    ("ship", "no-go"): "the risk the case measures is small; a no-go gives up the value for nothing",
-}
-"""Why a call differs from the case's, by (case's call, your call); the debrief gives the specifics."""
+_PLACES = ("1st", "2nd", "3rd")
+assert len(_PLACES) == RANKED
 
 
-def check_justification(text: Any) -> str:
-    """The justification, trimmed; or :class:`InputError` saying what a justification needs.
-
-    Examples
-    --------
-    >>> check_justification("  A wrong refund costs $400 and nobody reviews it in time, so no-go.  ")
-    'A wrong refund costs $400 and nobody reviews it in time, so no-go.'
-    """
-    if not isinstance(text, str):
-        raise InputError(f"justification: expected text, got {type(text).__name__}")
-    trimmed = text.strip()
-    if len(trimmed) < MIN_JUSTIFICATION_CHARS:
-        got = "nothing" if not trimmed else f"{len(trimmed)} characters"
-        raise InputError(
-            f"justification: write at least {MIN_JUSTIFICATION_CHARS} characters saying why (what a wrong "
-            f"action costs, who pays, what would change your mind); got {got}"
-        )
-    return trimmed
+# --- the widget: a thin shell over score_launch ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LaunchFeedback:
-    """A scored launch call: your call beside the case's, the guardrails, the verdict, the debrief.
-
-    ``correct`` means the right call and, for "ship with guardrails", every key guardrail named.
-    ``extra_guardrails`` (chosen but not key) are noted, not penalised; ``ignored_guardrails`` were ticked
-    with a call that takes none ("ship" or "no-go") and are not scored.
-    """
-
-    case_id: str
-    call: str
-    guardrails: tuple[str, ...]
-    justification: str
-    expected_call: str
-    key_guardrails: tuple[str, ...]
-    right_call: bool
-    missing_guardrails: tuple[str, ...]
-    extra_guardrails: tuple[str, ...]
-    ignored_guardrails: tuple[str, ...]
-    correct: bool
-    feedback: str
-    debrief: str
-    contract: Any
-
-    @property
-    def store_choice(self) -> str:
-        """The ``choice`` written to the progress store: the call, and any key guardrail missing."""
-        missing = f" (missing: {'; '.join(self.missing_guardrails)})" if self.missing_guardrails else ""
-        return self.call + missing
-
-    def to_text(self) -> str:
-        """The call, the verdict and the debrief as plain text."""
-        named = f" ({'; '.join(self.guardrails)})" if self.guardrails and not self.ignored_guardrails else ""
-        verdict = "correct" if self.correct else "not the case's call"
-        return (
-            f"Launch call on {self.case_id}: {self.call}{named}.\nJustification: {self.justification}\n"
-            f"Verdict: {verdict}. {self.feedback}\n"
-            f"Debrief: {self.debrief}"
-        )
-
-    def _repr_html_(self) -> str:
-        e = html.escape
-        verdict = "correct" if self.correct else "not the case's call"
-        return math_safe_html(
-            f"<p><b>Your call: {e(self.call)}</b> ({verdict})</p>"
-            f"<p>{e(self.feedback)}</p><p><i>Your justification:</i> {e(self.justification)}</p>"
-            f"<h4>Debrief</h4><p>{e(self.debrief)}</p>"
-        )
-
-
-def score_launch(case: Any, call: str, guardrails: Iterable[str], justification: str) -> LaunchFeedback:
-    """Score a launch call against the case's: the call, the key guardrails, a required justification.
+class LaunchCall:
+    """The launch call as a widget: the call, ranked guardrails, the deciding evidence; then the debrief.
 
     Parameters
     ----------
     case
-        A :class:`nogo.CaseFile` (its ``drill``, ``debrief`` and contract are used).
-    call
-        One of :data:`nogo.LAUNCH_CALLS`: ``"ship"``, ``"ship with guardrails"``, ``"no-go"``.
-    guardrails
-        The guardrails chosen, each from ``case.drill.guardrails``; scored with "ship with guardrails".
-    justification
-        Why, in at least :data:`MIN_JUSTIFICATION_CHARS` characters.
+        A :class:`nogo.CaseFile`.
+    parameters
+        The variant's parameters (the defaults fill in the rest; ``None``: the commitment's, else the
+        defaults): they pick the case's call when the learner submits.
+    commit
+        The :class:`nogo.CommitCall` (or a :class:`nogo.Commitment`) made before the analysis: after
+        submitting, the widget compares the committed call and confidence with the case's call.
+    store, learner, variant_seed, marked_by, clock
+        Where attempts and rubric marks go (``None``: nowhere), whose they are, the variant's seed
+        (default: the case's ``seed`` parameter), who marks the rubric, and the clock that times the
+        answer (from the widget's creation to the submission).
 
-    Examples
-    --------
-    >>> from nogo import Project
-    >>> case = Project.find().case("template")  # casebook/_template.yaml
-    >>> f = score_launch(case, "ship with guardrails", ["a person confirms every account closure"],
-    ...                  "Closures need a person whatever the score; small refunds can run alone.")
-    >>> f.right_call, f.correct, f.missing_guardrails
-    (True, False, ("large refunds go to a person, whatever the agent's confidence",))
-    """
-    call = check_choice("call", call, LAUNCH_CALLS)
-    if isinstance(guardrails, str):
-        raise InputError(f"guardrails: expected a list of guardrails, got the single string {guardrails!r}")
-    chosen = list(dict.fromkeys(guardrails))
-    listed = case.drill.guardrails
-    for g in (g for g in chosen if g not in listed):
-        raise InputError(f"guardrails: {g!r} is not one of the case's guardrails: {'; '.join(listed)}")
-    chosen = [g for g in listed if g in chosen]  # the case's order
-    text = check_justification(justification)
-    expected, key = case.drill.launch_call, tuple(case.drill.key_guardrails)
-    scored = call == "ship with guardrails"
-    missing = tuple(g for g in key if g not in chosen) if scored and expected == call else ()
-    extra = tuple(g for g in chosen if g not in key) if scored and expected == call else ()
-    right = call == expected
-    if not right:
-        why = _WHY_WRONG[(expected, call)]
-        keys = f" with {'; '.join(key)}" if expected == "ship with guardrails" else ""
-        message = (
-            f"Not the case's call: it is {expected}{keys}. In short: {why}. The debrief gives the reasoning."
-        )
-    elif missing:
-        message = (
-            f"Right call, but the key guardrail(s) missing: {'; '.join(missing)}. The case ships only with "
-            "them; without them the failure it reconstructs can happen again."
-        )
-    else:
-        message = f"Right call: {call}" + (
-            f", with the key guardrail(s) {'; '.join(key)}." if scored else "."
-        )
-    if extra:
-        message += (
-            f" You also chose {'; '.join(extra)}: not wrong, but each guardrail costs something to run, and "
-            "the case does not need it to ship."
-        )
-    return LaunchFeedback(
-        case.id, call, tuple(chosen), text, expected, key, right, missing, extra,
-        tuple(chosen) if not scored else (), right and not missing, message, case.debrief,
-        case.agent_impact_contract(),
-    )  # fmt: skip
+    **Submit** (or :meth:`submit`, or :meth:`run_scripted`) scores with :func:`score_launch`, records
+    one attempt (see the module docstring), and shows the feedback, the debrief, the variant's Agent
+    Impact Contract and a :class:`RubricChecklist`. One submission per widget; a bad submission (no call,
+    an unranked pick) shows the message and can be fixed. Picking a guardrail in a rank ticks it.
 
-
-# --- the widget: a thin shell over the functions above ----------------------------------------------
-
-
-class LaunchCall:
-    """The launch-call drill as a widget: the call, the guardrails, a justification; then the debrief.
-
-    **Submit** (or :meth:`submit`, or :meth:`run_scripted`) scores the call with :func:`score_launch`,
-    records one attempt in ``store`` (see the module docstring for what is stored), and shows the
-    feedback, the debrief, the case's Agent Impact Contract and a :class:`RubricChecklist`. One submission
-    per widget; a bad submission (no call, a short justification) shows the message and can be fixed.
-    ``variant_seed`` defaults to the case's ``seed`` parameter; time taken runs from the widget's creation
-    to the submission, by ``clock``.
-
-    State: :attr:`submitted`, :attr:`result` (the :class:`LaunchFeedback`), :attr:`attempt_id`,
-    :attr:`rubric` (``None`` until submitted), :attr:`error`; :attr:`view` is the widget.
+    State: :attr:`submitted`, :attr:`result` (the :class:`LaunchFeedback`, ``None`` before),
+    :attr:`attempt_id`, :attr:`rubric`, :attr:`error`; :attr:`view` is the widget. Nothing of the
+    case's answer is kept before the learner submits.
     """
 
     def __init__(
         self,
         case: Any,
+        parameters: Mapping[str, Any] | None = None,
         *,
+        commit: CommitCall | Commitment | None = None,
         store: Any = None,
         learner: str = "me",
         variant_seed: int | None = None,
@@ -223,29 +109,63 @@ class LaunchCall:
     ) -> None:
         import ipywidgets as w
 
-        self.case, self.store, self.clock = case, store, clock
+        self.case, self.store, self.clock, self.commit = case, store, clock, commit
         self.learner, self.marked_by = learner_name("learner", learner), learner_name("marked_by", marked_by)
         seed = case.parameters["seed"].default if variant_seed is None else variant_seed
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise InputError(f"variant_seed: expected a whole number >= 0, got {seed!r}")
+        if commit is not None and not isinstance(commit, CommitCall | Commitment):
+            raise InputError(f"commit: expected a CommitCall or a Commitment, got {type(commit).__name__}")
+        if isinstance(commit, CommitCall) and commit.case_file.id != case.id:
+            raise InputError(f"commit: a commitment on {commit.case_file.id}, not on {case.id}")
+        if parameters is None:
+            parameters = commit.parameters if isinstance(commit, CommitCall) else {}
+        if not isinstance(parameters, Mapping):
+            kind = type(parameters).__name__
+            raise InputError(f"parameters: expected a mapping of name to value, got {kind}")
+        self.parameters = case.check_parameters(dict(parameters))
         self.variant_seed = seed
         self.result: LaunchFeedback | None = None
         self.attempt_id: int | None = None
         self.rubric: RubricChecklist | None = None
         self.error: str | None = None
-        e = html.escape
+        self.cap = guardrail_cap(case)
         self.call = w.ToggleButtons(options=list(LAUNCH_CALLS), value=None, description="Call")
         self.guardrails = {
             g: w.Checkbox(description=math_safe_text(g), value=False, indent=False)
-            for g in case.drill.guardrails
+            for g in launch_options(case, seed)
         }
-        self.justification = w.Textarea(placeholder=f"Why? At least {MIN_JUSTIFICATION_CHARS} characters.")
+        places = [("-", None)] + [(math_safe_text(g), g) for g in self.guardrails]
+        self.ranks = [w.Dropdown(options=places, value=None, description=p) for p in _PLACES]
+        for rank in self.ranks:
+            rank.observe(self._tick_ranked, names="value")
+        self.evidence = {
+            f: w.Checkbox(description=math_safe_text(f), value=False, indent=False)
+            for f in evidence_options(case, seed)
+        }
+        self.justification = w.Textarea(
+            placeholder="Why, in your words (optional): what a wrong action costs, who pays, what would "
+            "change your mind."
+        )
         self.submit_button, self.feedback_html = w.Button(description="Submit"), w.HTML()
         self.contract_html = w.HTML()
         self.submit_button.on_click(lambda _b: self._click())
-        choose = "<p>Guardrails to choose from (they count with <i>ship with guardrails</i>):</p>"
-        intro = w.HTML(math_safe_html(f"<b>{e(case.title)}</b><p>{e(case.incident.decision)}</p>{choose}"))
-        parts = [intro, self.call, *self.guardrails.values(), self.justification, self.submit_button]
+        e = html.escape
+        ask_guardrails = (
+            f"<p>Guardrails (they count with <i>ship with guardrails</i>): pick at most {self.cap}; some "
+            f"on the list are not enough, and each costs a point. Then rank your top {RANKED}.</p>"
+        )
+        parts = [
+            w.HTML(math_safe_html(f"<b>{e(case.title)}</b><p>{e(case.incident.decision)}</p>")),
+            self.call,
+            w.HTML(math_safe_html(ask_guardrails)),
+            *self.guardrails.values(),
+            *self.ranks,
+        ]
+        if self.evidence:
+            ask = "<p>Which facts decide the call? Pick them; some here do not, and each costs a point.</p>"
+            parts += [w.HTML(math_safe_html(ask)), *self.evidence.values()]
+        parts += [self.justification, self.submit_button]
         self.view = w.VBox([*parts, self.feedback_html, self.contract_html])
         self._started = float(clock())
         print(self.summary_text())
@@ -255,23 +175,41 @@ class LaunchCall:
         """Whether a call has been scored."""
         return self.result is not None
 
+    def _tick_ranked(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.guardrails[change["new"]].value = True
+
+    def _commitment(self) -> Commitment | None:
+        return self.commit.committed if isinstance(self.commit, CommitCall) else self.commit
+
     def submit(self) -> LaunchFeedback:
         """Score what is on screen, record the attempt, show the debrief and rubric; return the feedback."""
         if self.submitted:
             raise InputError("call: already submitted; build a new LaunchCall to try again")
         if self.call.value is None:
             raise InputError(f"call: choose one of {', '.join(LAUNCH_CALLS)}")
-        chosen = [g for g, box in self.guardrails.items() if box.value]
-        result = score_launch(self.case, self.call.value, chosen, self.justification.value)
+        picked = [g for g, box in self.guardrails.items() if box.value]
+        ranking = [r.value for r in self.ranks if r.value is not None]
+        if self.call.value != "ship with guardrails":
+            ranking = picked[:RANKED]  # the picks are not scored without guardrails: no ranking asked
+        for g in (g for g in ranking if g not in picked):
+            raise InputError(f"ranking: {g!r} is ranked but not ticked")
+        facts = [f for f, box in self.evidence.items() if box.value]
+        result = score_launch(
+            self.case, self.call.value, [*ranking, *picked], self.justification.value, ranking=ranking,
+            evidence=facts, parameters=self.parameters, commitment=self._commitment(),
+        )  # fmt: skip
         taken = max(0.0, float(self.clock()) - self._started)
         if self.store is not None:
             self.attempt_id = self.store.record_attempt(
                 learner=self.learner, case_id=self.case.id, variant_seed=self.variant_seed, drill="launch",
                 item="launch call", choice=result.store_choice, cost_usd=0.0,
                 optimal_choice=result.expected_call, optimal_cost_usd=0.0, time_taken_seconds=taken,
+                score=result.points / result.max_points, justification=result.stored_justification,
             )  # fmt: skip
         self.result, self.error = result, None
-        for control in (self.call, *self.guardrails.values(), self.justification, self.submit_button):
+        controls = (self.call, *self.guardrails.values(), *self.ranks, *self.evidence.values())
+        for control in (*controls, self.justification, self.submit_button):
             control.disabled = True
         self.feedback_html.value = result._repr_html_()
         self.contract_html.value = result.contract._repr_html_()
@@ -283,15 +221,28 @@ class LaunchCall:
         return result
 
     def run_scripted(
-        self, call: str, guardrails: Iterable[str] = (), justification: str = ""
+        self,
+        call: str,
+        guardrails: Iterable[str] = (),
+        justification: str = "",
+        *,
+        evidence: Iterable[str] = (),
     ) -> LaunchFeedback:
-        """Set the call, tick ``guardrails`` and type ``justification``, then submit (the headless path)."""
-        for g in guardrails:
-            if g not in self.guardrails:
-                raise InputError(f"guardrails: {g!r} is not one of the case's guardrails")
+        """Set the call, tick ``guardrails`` (ranking the first three, in order), tick ``evidence``, type
+        ``justification``, then submit (the headless path)."""
+        guardrails, evidence = list(guardrails), list(evidence)
+        lists = (("guardrails", guardrails, self.guardrails), ("evidence", evidence, self.evidence))
+        for name, given, boxes in lists:
+            for g in (g for g in given if g not in boxes):
+                raise InputError(f"{name}: {g!r} is not one on the list")
         self.call.value = check_choice("call", call, LAUNCH_CALLS)
         for g, box in self.guardrails.items():
-            box.value = g in set(guardrails)
+            box.value = g in guardrails
+        ranked = list(dict.fromkeys(guardrails))[:RANKED]
+        for k, rank in enumerate(self.ranks):
+            rank.value = ranked[k] if k < len(ranked) else None
+        for f, box in self.evidence.items():
+            box.value = f in evidence
         self.justification.value = justification
         return self.submit()
 
@@ -303,11 +254,14 @@ class LaunchCall:
             self.feedback_html.value = error_html(self.error)
 
     def summary_text(self) -> str:
-        """Plain text: the options before submitting; the call, verdict, debrief and marks after."""
+        """Plain text: the options before submitting (nothing of the answer); the call, points, debrief
+        and marks after."""
         if self.result is None:
+            facts = f" Facts (pick the deciding ones): {'; '.join(self.evidence)}." if self.evidence else ""
             return (
                 f"Launch call on {self.case.id} ({self.learner}): not submitted yet. Calls: "
-                f"{' / '.join(LAUNCH_CALLS)}. Guardrails: {'; '.join(self.guardrails)}."
+                f"{' / '.join(LAUNCH_CALLS)}. Guardrails (pick at most {self.cap}, rank your top {RANKED}): "
+                f"{'; '.join(self.guardrails)}.{facts}"
             )
         marks = f"\n{self.rubric.summary_text()}" if self.rubric is not None else ""
         return self.result.to_text() + marks
