@@ -275,6 +275,13 @@ def test_after_submitting_the_widget_shows_the_variants_call_and_the_commitment(
     assert store.attempts()["optimal_choice"].item() == "no-go"
 
 
+def test_a_commitment_never_made_is_said_not_compared(case):
+    w = LaunchCall(case, commit=CommitCall(case, {"review_usd": 4.0}), clock=_clock())
+    f = w.run_scripted("ship with guardrails", case.drill.key_guardrails, evidence=_deciding(case))
+    assert f.correct and f.commitment is None and "committed to" not in f.to_text()
+    assert "You made no call before the analysis: there is nothing to compare." in w.feedback_html.value
+
+
 def test_launch_widget_submits_once_records_and_shows_debrief(case, tmp_path, capsys):
     store = nogo.ProgressStore(tmp_path / "p.sqlite3")
     w = LaunchCall(case, store=store, learner="ana", clock=_clock())

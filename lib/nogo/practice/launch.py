@@ -211,7 +211,9 @@ class LaunchCall:
         controls = (self.call, *self.guardrails.values(), *self.ranks, *self.evidence.values())
         for control in (*controls, self.justification, self.submit_button):
             control.disabled = True
-        self.feedback_html.value = result._repr_html_()
+        unmade = isinstance(self.commit, CommitCall) and self.commit.committed is None
+        note = "<p>You made no call before the analysis: there is nothing to compare.</p>" if unmade else ""
+        self.feedback_html.value = result._repr_html_() + (math_safe_html(note) if note else "")
         self.contract_html.value = result.contract._repr_html_()
         self.rubric = RubricChecklist(
             self.case, store=self.store, learner=self.learner, variant_seed=self.variant_seed,
