@@ -167,6 +167,12 @@ def test_a_hard_rule_is_never_the_optimum_and_the_naive_rule_routes_to_a_person(
     assert s["block_allowed"].tolist() == [False, False, True, True]
     assert s["forbidden"].tolist() == ["block", "block", "", "act"]
     assert "rules out block alone" in s["reason"].iloc[0] and "rules out" not in s["reason"].iloc[2]
+    # blocking would be cheaper in expectation than the optimum there: a breach is refused, not scored
+    first = s.iloc[0]
+    assert first["expected_block_usd"] < first[f"expected_{first['optimal']}_usd"]
+    with pytest.raises(InputError, match=r"'block' is not available.*hard rule \(never block alone\)"):
+        reveal(first, "block")
+    assert reveal(first, "escalate").regret_usd == 0.0
 
 
 @settings(max_examples=40, deadline=None)

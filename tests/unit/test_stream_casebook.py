@@ -206,3 +206,13 @@ def test_a_forbidden_action_is_refused_and_following_the_rule_is_never_a_stored_
     stored = [STREAM_CHOICES.index(c) for c in attempts["optimal_choice"]]  # in the stream's order
     assert allowed[np.arange(len(w.items)), stored].all()
     assert refused > 0 and len(attempts) == len(w.items) and attempts["correct"].all()
+
+
+def test_a_trivial_stakes_label_means_a_wrong_action_costs_no_more_than_a_review(streams):
+    _case, _data, items = streams
+    s = pd.concat(items)
+    trivial = s["kind"] == "trap: trivial stakes"
+    assert (s.loc[trivial, "false_action_usd"] <= s.loc[trivial, "escalate_usd"]).all()
+    assert (s.loc[trivial, "naive"] != "act").all()
+    over = s["kind"] == "trap: overconfident stakes"
+    assert ((s.loc[over, "naive"] == "act") & (s.loc[over, "optimal"] != "act")).all()

@@ -14,6 +14,12 @@ than the optimal one on a single item (``realised_regret_usd < 0``).
 The naive rule is the one in :func:`nogo.naive_policy`: act when the agent's own ``score`` is at least
 ``naive_confidence``, else escalate (hold back where escalation is unavailable, ``escalate_usd = inf``).
 
+The case's hard rules bind: an action a rule forbids on a decision (:meth:`nogo.CaseData.allowed`) is
+never the optimum, is disabled on the card and refused; the naive rule escalates instead (a person
+decides). The card shows the stated confidence, never the calibrated ``p`` (that is in the reveal), and
+the items are drawn so that no constant answer and no confidence cut does well
+(:func:`~nogo.practice.stream.draw.draw_stream`).
+
 The drill is three modules: :mod:`~nogo.practice.stream.draw` (the items),
 :mod:`~nogo.practice.stream.score` (feedback, totals, chart, text) and
 :mod:`~nogo.practice.stream.widget` (:class:`DecisionStream`).

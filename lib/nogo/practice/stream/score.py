@@ -86,6 +86,8 @@ def reveal(item: Mapping[str, Any] | pd.Series, choice: str) -> StreamFeedback:
         One row of :func:`draw_stream`.
     choice
         ``"act"``, ``"escalate"`` or ``"block"`` (``"decline"`` is accepted and recorded as ``"block"``).
+        An action the case's hard rule forbids on the item (``{choice}_allowed`` false) is refused: its
+        expected cost is no measure of a breach, so it has no regret to score.
 
     Examples
     --------
@@ -101,6 +103,11 @@ def reveal(item: Mapping[str, Any] | pd.Series, choice: str) -> StreamFeedback:
     gone = [c for c in _ITEM_COLUMNS if c not in item]
     if gone:
         raise InputError(f"item: missing {gone[0]!r}; expected a row of draw_stream")
+    if not bool(item.get(f"{choice}_allowed", True)):
+        raise InputError(
+            f"choice: {choice!r} is not available for this decision: the case's hard rule "
+            f"({item.get('rule', '')}) forbids the agent to {choice} alone"
+        )
     exp = {c: float(item[f"expected_{c}_usd"]) for c in STREAM_CHOICES}
     real = {c: float(item[f"realised_{c}_usd"]) for c in STREAM_CHOICES}
     who = {"": choice, "optimal_": str(item["optimal"]), "naive_": str(item["naive"])}

@@ -54,9 +54,19 @@ def _table(frame: pd.DataFrame, headers: Mapping[str, str]) -> str:
 class DecisionStream:
     """The decision-stream drill as a widget: one decision, three buttons, the cost revealed.
 
-    Draws ``case.drill.stream_items`` items with :func:`draw_stream` (the case's naive confidence,
-    ``seed``); clicking **Act**, **Escalate** or **Block** (or calling :meth:`answer`) reveals the
-    outcome and its realised cost beside the optimum's and the naive rule's, records the attempt in
+    Two ways to call it: ``DecisionStream(case, data, seed=...)`` with a :class:`~nogo.cases.case.CaseData`
+    (from ``Case.build``: its hard rules, desk and, through the case's :meth:`~nogo.cases.case.Case.card`
+    hook, the card's context), or ``DecisionStream(case, log, p, costs, seed=...)``, where the hard rules
+    and desk are the ones the case (a :class:`~nogo.cases.case.Case` or its case file) declares for ``log``
+    at its default parameters (none when it cannot say, e.g. for a stand-in log).
+
+    The card shows what a PM sees in production: the proposed action, the value at stake, the agent's
+    stated confidence, the context, the review desk and any hard rule; never the calibrated chance or the
+    expected costs. An action a hard rule forbids, or escalation where nobody can review, is disabled and
+    refused with the reason. Draws ``case.drill.stream_items`` items with :func:`draw_stream` (the
+    case's naive confidence, ``seed``); clicking **Act**, **Escalate** or **Block** (or calling
+    :meth:`answer`) reveals the calibrated chance, each action's expected cost and why, the outcome and
+    its realised cost beside the optimum's and the naive rule's, records the attempt in
     ``store`` (immediately, before the next item shows), and moves on. At the end it shows the
     cumulative-cost chart (SVG) and the items where you and the optimum disagreed, with reasons.
 
@@ -143,12 +153,7 @@ class DecisionStream:
         choice = as_choice(choice)
         if not np.isfinite(item[f"expected_{choice}_usd"]):
             raise InputError(f"choice: {choice!r} is not available for this decision (nobody can review it)")
-        if not item.get(f"{choice}_allowed", True):
-            raise InputError(
-                f"choice: {choice!r} is not available for this decision: the case's hard rule "
-                f"({item['rule']}) forbids the agent to {choice} alone"
-            )
-        fb = reveal(item, choice)
+        fb = reveal(item, choice)  # refuses an action the case's hard rule forbids here
         taken = max(0.0, float(self.clock()) - self._shown_at)
         if self.store is not None:
             attempt = dict(learner=self.learner, case_id=self.case.id, variant_seed=self.variant_seed)
