@@ -141,6 +141,12 @@ def test_points_worked_by_hand(case):
     assert f.parts == {"call": 4, "guardrails": 1.5, "ranking": 0.5, "evidence": 2} and f.points == 7
     assert f.missing_guardrails == (closure,) and f.ranked_not_key == (audit,)
     assert f.distractors_picked == {d1: case.drill.distractors[0].why}
+    # only the audit, ranked alone: no key guardrail named or ranked (2 ranked places, both without one)
+    f = score_launch(case, "ship with guardrails", [audit])
+    assert f.parts == {"call": 4, "guardrails": 0, "ranking": 0, "evidence": 0} and f.points == 4
+    # one key guardrail alone: half the key guardrails named, one of two ranked places holds one
+    f = score_launch(case, "ship with guardrails", [closure], evidence=[good2])
+    assert f.parts == {"call": 4, "guardrails": 1.5, "ranking": 0.5, "evidence": 1} and f.points == 7
     # five picks, cap 3: two over; both irrelevant facts with both deciding ones: 2 - 2 = 0
     f = score_launch(case, "ship with guardrails", [closure, refunds, goodwill, audit, d2],
                      evidence=[good1, good2, bad1, bad2])  # fmt: skip

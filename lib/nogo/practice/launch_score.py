@@ -280,8 +280,8 @@ def score_launch(
     places = ranked[: min(RANKED, len(key))]
     not_key = tuple(g for g in places if g not in key) if scored and right else ()
     if right and scored:
-        share_named, share_ranked = 1 - len(missing) / len(key), 1 - len(not_key) / min(RANKED, len(key))
-        share_ranked *= len(places) / min(RANKED, len(key))  # places left empty hold no key guardrail
+        share_named = 1 - len(missing) / len(key)
+        share_ranked = (len(places) - len(not_key)) / min(RANKED, len(key))  # an empty place holds no key
     else:
         share_named = share_ranked = float(right)
     deciding = {e.fact: e.why for e in case.drill.evidence if e.deciding}
