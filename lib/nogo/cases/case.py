@@ -228,6 +228,17 @@ class Case:
         """What the agent may never do alone (default: nothing)."""
         return []
 
+    #: columns of the decision log a decision-stream card shows as context, where the log has them
+    CARD_COLUMNS: ClassVar[tuple[str, ...]] = ("segment", "customer", "intent", "group", "action_type")
+
+    def card(self, data: CaseData) -> pd.DataFrame:
+        """The context a decision-stream card shows for each decision (what a PM sees in production).
+
+        Default: the log's columns named in :attr:`CARD_COLUMNS`, in that order. Never the calibrated
+        probability or the outcome.
+        """
+        return data.log[[c for c in self.CARD_COLUMNS if c in data.log.columns]]
+
     def fairness(self, log: pd.DataFrame, params: Mapping[str, Any]) -> PolicyFairness | None:
         """What the policy drill's fairness constraint measures: the outcome the case is about.
 
