@@ -112,9 +112,10 @@ def test_kinds_follow_their_definitions_and_the_mix_is_as_documented(logged):
     over = (s["naive"] == "act") & (s["optimal"] != "act")
     held = (s["naive"] != "act") & (s["naive"] != s["optimal"])
     expected_kind = np.select(
-        [over, held & (false_usd <= REVIEW_USD), held], [STREAM_KINDS[1], STREAM_KINDS[2], STREAM_KINDS[3]],
+        [over, held & (false_usd <= REVIEW_USD), held & (s["naive"] == "escalate"), held],
+        list(STREAM_KINDS[1:]),
         STREAM_KINDS[0],
-    )  # fmt: skip
+    )
     assert s["kind"].tolist() == expected_kind.tolist()
     assert (s.loc[s["kind"] == "easy", "naive"] == s.loc[s["kind"] == "easy", "optimal"]).all()
     # "trivial stakes" only where a wrong action costs no more than a review

@@ -24,13 +24,14 @@ STREAM_CHOICES: tuple[str, ...] = ("act", "escalate", "block")
 MODEL_ACTION: dict[str, str] = {"act": "act", "escalate": "escalate", "block": "decline"}
 """Drill word to :data:`nogo.ACTIONS` word: ``block`` is the models' ``decline``."""
 STREAM_KINDS: tuple[str, ...] = (
-    "easy", "trap: overconfident stakes", "trap: trivial stakes", "trap: confidence misleads",
+    "easy", "trap: overconfident stakes", "trap: trivial stakes", "trap: needless review",
+    "trap: overcautious",
 )  # fmt: skip
 """Item kinds, from what the naive rule does there: it is right (``easy``); it acts where the optimum holds
-back (``overconfident stakes``); it holds back where acting or blocking is cheaper and a wrong action costs
-no more than a review (``trivial stakes``); it holds back where acting or blocking is cheaper although a
-wrong action costs more than a review: the calibrated chance, not the stated confidence, settles it
-(``confidence misleads``)."""
+back (``overconfident stakes``); it holds back where acting or blocking is cheaper and a wrong action
+costs no more than a review (``trivial stakes``); it escalates where acting or blocking is cheaper although
+a wrong action costs more than a review (``needless review``: the chance settles it without a person); it
+blocks, nobody being able to review, where acting is cheaper (``overcautious``)."""
 CLEAR_MARGIN = 0.5
 """An item is drawn only where the second-cheapest allowed action costs at least this share more than the
 cheapest (plus a cent): a call an informed learner can make from the card and the case file."""
@@ -217,8 +218,8 @@ def draw_stream(
     regret = priced[rows, naive] - priced[rows, optimal]
     false_usd = np.broadcast_to(costs.array("false_action_usd"), n)
     review_usd = np.broadcast_to(costs.array("escalate_usd"), n)
-    trivial = false_usd <= review_usd
-    kind = np.select([regret <= 0, naive == 0, trivial], [0, 1, 2], 3)  # index into STREAM_KINDS
+    trivial = np.isfinite(review_usd) & (false_usd <= review_usd)
+    kind = np.select([regret <= 0, naive == 0, trivial, naive == 1], [0, 1, 2, 3], 4)  # in STREAM_KINDS
     ordered = np.sort(priced, axis=1)
     clear = ordered[:, 1] - ordered[:, 0] >= CLEAR_MARGIN * ordered[:, 0] + 0.01
 
