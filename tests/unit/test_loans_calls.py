@@ -80,3 +80,15 @@ def test_twenty_variants_reach_both_calls_each_as_its_own_book_says():
             assert (call == "no-go") == (cost >= ALLY_USD), (seed, v["markup_group_c_bps"], cost)
     assert set(calls) == {"no-go", "ship with guardrails"}
     assert 2 <= off_default <= 18, off_default
+
+
+def test_each_call_carries_its_own_debrief_guardrails_and_contract():
+    no_go = CASE.call_for({"markup_group_c_bps": 50.0})
+    ship = CASE.call_for({})
+    assert no_go.call == "no-go" and "$250" in no_go.debrief and "L2" in no_go.debrief
+    assert ship.key_guardrails == CASE.drill.key_guardrails and ship.debrief == CASE.debrief
+    held_back = nogo.AgentImpactContract.from_dict(no_go.contract)
+    assert held_back.autonomy_level == "draft"  # the agent drafts; a person decides, until the gap is gone
+    gap = next(m for m in held_back.metrics if m.name == "rate gap between groups at equal risk")
+    assert (gap.baseline, gap.target) == (_line_bps(), 2)
+    assert ship.contract == CASE.contract  # the default call keeps the case's own contract
