@@ -79,8 +79,6 @@ def _answer_sentences(case) -> list[str]:
 
 
 PENDING = {
-    "pricing-feedback-loop": "shows the call under the launch call at the last commit; its notebook is being "
-    "reworked for issue 14 (remove this entry when it lands)",
     "resume-proxy-bias": "prints the call, its key guardrails and the debrief under the launch call; its "
     "notebook is being reworked for issue 14 (remove this entry when it lands)",
 }

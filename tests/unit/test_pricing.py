@@ -851,10 +851,13 @@ def test_the_case_interface_builds_what_the_module_functions_give_for_a_variant(
     assert all(values[k] != defaults[k] for k in ("n_skus", "seed", "review_usd", "missed_share"))
     data = nogo.open_case(case_file, _ROOT / "data").build(values)
 
-    (catalogue,) = case_file.data  # the case file's one dataset: its fixed values, then the two references
+    (catalogue,) = case_file.data  # the case file's one dataset: its fixed values, then the references
     fixed = {k: v for k, v in catalogue.parameters.items() if not str(v).startswith("${")}
-    assert catalogue.parameters["n_skus"] == "${n_skus}" and catalogue.parameters["seed"] == "${seed}"
-    log = pricing_catalogue(values["n_skus"], seed=values["seed"], **fixed)
+    assert {k: v for k, v in catalogue.parameters.items() if k not in fixed} == {
+        "n_skus": "${n_skus}", "seed": "${seed}", "accuracy": "${accuracy}"
+    }  # fmt: skip
+    assert values["accuracy"] != defaults["accuracy"]
+    log = pricing_catalogue(values["n_skus"], seed=values["seed"], accuracy=values["accuracy"], **fixed)
     pd.testing.assert_frame_equal(data.log, log)
 
     # p: the agent's score, calibrated by construction: the planted probability of being right.

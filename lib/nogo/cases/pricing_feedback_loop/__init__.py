@@ -33,6 +33,7 @@ from nogo.cases.pricing_feedback_loop.catalogue import (
 )
 from nogo.cases.pricing_feedback_loop.charts import price_path_chart, value_cap_chart
 from nogo.cases.pricing_feedback_loop.fly import GUARDRAIL_POLICIES, fly_guardrails, loop_projection
+from nogo.cases.pricing_feedback_loop.loop_drill import KILL_SWITCHES, LoopGuardrailTask, loop_month
 from nogo.cases.pricing_feedback_loop.value_cap import (
     ValueCapResult,
     best_value_cap,
@@ -43,12 +44,15 @@ from nogo.cases.pricing_feedback_loop.value_cap import (
 __all__ = [
     "CASE",
     "GUARDRAIL_POLICIES",
+    "KILL_SWITCHES",
     "PRICING_ACTIONS",
+    "LoopGuardrailTask",
     "PricingFeedbackLoopCase",
     "ValueCapResult",
     "action_grid",
     "best_value_cap",
     "fly_guardrails",
+    "loop_month",
     "loop_projection",
     "price_path_chart",
     "pricing_catalogue",
@@ -66,7 +70,9 @@ class PricingFeedbackLoopCase(Case):
     calibrated by construction at the defaults, so ``p`` is the score; the costs are :func:`review_costs`
     with the case's ``review_usd``, ``reviewer_miss_rate`` and ``missed_share``; the log covers its days.
     No fixed hard rule: this case's guardrails (a value cap, a price cap against a reference price, a kill
-    switch) are levers whose settings follow from the numbers.
+    switch) are levers whose settings follow from the numbers. Its signature drill is
+    :class:`LoopGuardrailTask`: the price cap, the daily rate limit and the kill-switch signal on the Fly
+    loop, at the parameter set's reference price, jitter, review cost, analysts' miss rate and seed.
     """
 
     def decision_log(self, params):
@@ -82,6 +88,19 @@ class PricingFeedbackLoopCase(Case):
 
     def days(self, log, params):
         return float(log["day"].max() + 1)
+
+    def signature_task(self, data):
+        params = data.parameters
+        signature = self.file.signature
+        return LoopGuardrailTask(
+            reference_usd=params["reference_price_usd"],
+            noise_sd=params["noise_sd"],
+            review_usd=params["review_usd"],
+            missed_share=params["missed_share"],
+            reviewer_miss_rate=params["reviewer_miss_rate"],
+            seed=params["seed"],
+            question=None if signature is None else signature.question,
+        )
 
 
 CASE = PricingFeedbackLoopCase
