@@ -17,6 +17,9 @@ One module per concept, every public name re-exported here:
 * :mod:`~nogo.cases.resume_proxy_bias.audit`: selection rates and impact ratios by group at each cut;
 * :mod:`~nogo.cases.resume_proxy_bias.decisions`: the decision log, the cost model, the autonomy cap;
 * :mod:`~nogo.cases.resume_proxy_bias.charts`: the coefficient and impact-ratio charts;
+* :mod:`~nogo.cases.resume_proxy_bias.label_audit`: how far an audit of labelled resumes can vouch for a
+  repaired label (the decision boundary of the case's call);
+* :mod:`~nogo.cases.resume_proxy_bias.shortlist_design`: the signature drill, the shortlist's autonomy;
 
 and :data:`CASE`, the case through the case interface (:class:`nogo.cases.case.Case`).
 """
@@ -30,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nogo.cases.case import Case, HardRule
+from nogo.cases.case import Case, CaseData, HardRule
 from nogo.cases.resume_proxy_bias.audit import compare_feature_sets, screen_report
 from nogo.cases.resume_proxy_bias.charts import KIND_COLOURS, coefficient_chart, impact_ratio_chart
 from nogo.cases.resume_proxy_bias.decisions import (
@@ -39,6 +42,7 @@ from nogo.cases.resume_proxy_bias.decisions import (
     screening_cost_model,
     screening_surface,
 )
+from nogo.cases.resume_proxy_bias.label_audit import FOUR_FIFTHS, LabelAudit, label_audit, label_bias_boundary
 from nogo.cases.resume_proxy_bias.pool import (
     EXPLICIT_TERMS,
     KNOWN_PROXIES,
@@ -54,6 +58,7 @@ from nogo.cases.resume_proxy_bias.screener import (
     star_ratings,
     train_screener,
 )
+from nogo.cases.resume_proxy_bias.shortlist_design import REJECT_RULE, ShortlistAutonomy
 from nogo.models.calibration import calibrate_out_of_fold
 from nogo.models.costs import CostModel
 from nogo.models.policy_inputs import PolicyFairness
@@ -62,14 +67,17 @@ from nogo.models.policy_inputs import PolicyFairness
 __all__ = [
     "CASE",
     "EXPLICIT_TERMS",
+    "FOUR_FIFTHS",
     "KIND_COLOURS",
     "KNOWN_PROXIES",
     "SKILLS",
     "STAR_QUANTILES",
     "WOMENS_COLLEGES",
     "HiringPlanted",
+    "LabelAudit",
     "ResumeProxyBiasCase",
     "Screener",
+    "ShortlistAutonomy",
     "applicant_pool",
     "autonomy_report",
     "coefficient_chart",
@@ -77,6 +85,8 @@ __all__ = [
     "decision_log",
     "drop_explicit_terms",
     "impact_ratio_chart",
+    "label_audit",
+    "label_bias_boundary",
     "screen_report",
     "screening_cost_model",
     "screening_surface",
@@ -123,7 +133,15 @@ class ResumeProxyBiasCase(Case):
         return 90.0
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
-        return [HardRule("never reject an applicant without a person", "decline", np.ones(len(log), bool))]
+        return [HardRule(REJECT_RULE, "decline", np.ones(len(log), bool))]
+
+    def signature_task(self, data: CaseData) -> ShortlistAutonomy:
+        """Design the shortlist's autonomy (:class:`ShortlistAutonomy`) on ``data``; a certified ranking
+        brings the share of qualified applicants people miss to the contract's target."""
+        contract = self.file.agent_impact_contract()
+        outcomes = contract.customer_outcome
+        missed = next(m for m in outcomes if m.name.startswith("qualified applicants missed"))
+        return ShortlistAutonomy(data, ranked_miss_rate=missed.target / 100)
 
     def fairness(self, log: pd.DataFrame, params: Mapping[str, Any]) -> PolicyFairness:
         """The autonomous shortlist (who the agent advances alone) by group, against the four-fifths rule.
