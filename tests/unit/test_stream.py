@@ -495,3 +495,27 @@ def test_widget_html_is_safe_from_maths_typesetting(case):
         assert box.value.startswith(safe) and html_dollars(box.value) == 0
     w.buttons["act"].click()  # an error message, shown the same way
     assert w.feedback_html.value.startswith(safe)
+
+
+def test_a_case_s_card_hook_may_derive_context_and_the_card_shows_it(case):
+    opened = nogo.open_case(case)
+
+    class Derived(type(opened)):
+        def card(self, data):
+            return pd.DataFrame({"segment": data.log["segment"], "large": data.log["value_usd"] > 1000})
+
+    derived = Derived(case)
+    data = derived.build()
+    w = DecisionStream(derived, data, seed=3)
+    item = w.current
+    assert w.items.attrs["context"] == ["segment", "large"]
+    assert bool(item["large"]) == (item["value_usd"] > 1000)
+    assert f"large: <b>{item['large']}</b>" in w.item_html.value
+    assert "large" not in data.log.columns  # the case's data is left as it was
+
+    class Broken(type(opened)):
+        def card(self, data):
+            return data.log.head(2)
+
+    with pytest.raises(InputError, match=r"Case\.card must return one row per decision"):
+        DecisionStream(Broken(case), data, seed=3)

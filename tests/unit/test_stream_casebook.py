@@ -93,6 +93,7 @@ def streams(request):
     """The case at its defaults and the items of its 20 seeded streams, through the widget's own draw."""
     case = nogo.open_case(nogo.Project.find().case(request.param))
     data = case.build()
+    assert not {"p", "outcome"} & set(case.card(data).columns)  # the card never shows the answer
     items = []
     for seed in range(N_SEEDS):
         with contextlib.redirect_stdout(io.StringIO()):
@@ -112,6 +113,12 @@ def best_cut_in_hindsight(items: pd.DataFrame) -> float:
     )
 
 
+def history(case: nogo.Case, data: nogo.CaseData) -> pd.DataFrame:
+    """The log a learner studies: its stated confidence, outcome and the card's columns (derived ones too)."""
+    card = case.card(data)
+    return data.log.assign(**{c: card[c].to_numpy() for c in card.columns if c not in data.log.columns})
+
+
 def scores(items: list[pd.DataFrame], history: pd.DataFrame) -> dict[str, float]:
     """Each scripted learner's expected regret per stream (USD), the mean over the streams."""
     out: dict[str, float] = {}
@@ -123,7 +130,7 @@ def scores(items: list[pd.DataFrame], history: pd.DataFrame) -> dict[str, float]
 
 def test_the_ordering_holds_on_every_case(streams):
     case, data, items = streams
-    scores_usd = scores(items, data.log)
+    scores_usd = scores(items, history(case, data))
     cut = np.mean([best_cut_in_hindsight(s) for s in items])
     print(f"\n{case.id}: expected regret per stream of {len(items[0])} items (USD), mean of {N_SEEDS} seeds")
     for name, usd in scores_usd.items():
@@ -150,7 +157,7 @@ def test_the_ordering_holds_on_coaching_variants(streams, variant_seed):
     data = case.build(case.file.variant(variant_seed))
     with contextlib.redirect_stdout(io.StringIO()):
         items = [DecisionStream(case, data, seed=seed).items for seed in range(10)]
-    _check(f"{case.id}, variant {variant_seed}", scores(items, data.log))
+    _check(f"{case.id}, variant {variant_seed}", scores(items, history(case, data)))
 
 
 def test_the_optimum_never_takes_an_action_a_hard_rule_forbids(streams):

@@ -99,14 +99,15 @@ class DecisionStream:
         if not isinstance(learner, str) or not learner.strip():
             raise InputError(f"learner: expected a non-empty name, got {learner!r}")
         file, data = _case_file(case), _case_data(case, log, p, costs)
+        carded = _card(case, data)
         n = min(file.drill.stream_items, len(data.log)) if isinstance(data.log, pd.DataFrame) else 1
         rules = np.full(len(data.log), "", dtype=object) if isinstance(data.log, pd.DataFrame) else None
         for rule in data.hard_rules:  # the first rule that binds a decision is the one its card names
             rules[(rules == "") & rule.applies] = rule.rule
         self.items = draw_stream(
-            data.log, data.p, data.costs, n_items=n, seed=seed,
+            carded, data.p, data.costs, n_items=n, seed=seed,
             naive_confidence=file.drill.naive_confidence, allowed=data.allowed() if data.hard_rules else None,
-            rules=rules, context=_context(case, data),
+            rules=rules, context=carded.attrs.get("context", []) if isinstance(carded, pd.DataFrame) else [],
         )  # fmt: skip
         self.desk = data.desk
         self.case, self.store, self.learner, self.clock = file, store, learner, clock
@@ -307,13 +308,23 @@ def _opened(case: Any) -> Case | None:
     return None
 
 
-def _context(case: Any, data: CaseData) -> list[str]:
-    """The card's context columns: the case's :meth:`~nogo.cases.case.Case.card` hook, else the default."""
-    if not isinstance(data.log, pd.DataFrame):
-        return []
-    opened, default = _opened(case), [c for c in Case.CARD_COLUMNS if c in data.log.columns]
+def _card(case: Any, data: CaseData) -> pd.DataFrame:
+    """The log with the card's context: the case's :meth:`~nogo.cases.case.Case.card` hook (its columns
+    may be the log's or derived, one row per decision), else the default columns; ``attrs["context"]``
+    names them."""
+    log = data.log
+    if not isinstance(log, pd.DataFrame):
+        return log
+    opened, default = _opened(case), log[[c for c in Case.CARD_COLUMNS if c in log.columns]]
     try:
-        columns = list(opened.card(data).columns) if opened is not None else default
+        card = opened.card(data) if opened is not None else default
     except (InputError, KeyError):  # a log the case's card cannot read (a stand-in log): the default
-        columns = default
-    return [str(c) for c in columns if c in data.log.columns]
+        card = default
+    if not isinstance(card, pd.DataFrame) or len(card) != len(log):
+        raise InputError(
+            f"{getattr(case, 'id', case)}: Case.card must return one row per decision of the log"
+        )
+    derived = [c for c in card.columns if c not in log.columns]
+    out = log.assign(**{str(c): card[c].to_numpy() for c in derived}) if derived else log.copy(deep=False)
+    out.attrs = {**log.attrs, "context": [str(c) for c in card.columns]}
+    return out
