@@ -103,15 +103,13 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     policy_box.screenshot(path=str(SHOTS / f"drill-policy-{name}.png"))
 
     # Launch call: the call, the key guardrails ranked, the deciding facts; the debrief appears.
-    from nogo.formatting import math_safe_text
-
     answer = case.call_for({})  # the notebooks run at the defaults
     launch_box = pg.locator(".jp-OutputArea-output:has(.widget-toggle-button):has-text('rank your top')").first
     launch_box.scroll_into_view_if_needed()
     launch_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
     for place, guardrail in zip(("1st", "2nd", "3rd"), answer.key_guardrails, strict=False):
         rank = launch_box.locator(".widget-dropdown").filter(has_text=place).locator("select").first
-        rank.select_option(label=math_safe_text(guardrail))
+        rank.select_option(label=guardrail)
     for guardrail in answer.key_guardrails:
         launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first.check()
     for fact in (e.fact for e in case.drill.evidence if e.deciding):

@@ -459,6 +459,7 @@ def test_feedback_contract_and_descriptions_are_safe_from_maths_typesetting(case
     w = LaunchCall(dollars, clock=_clock())
     # a checkbox description goes through MathJax as text: \$ is its escape, shown as $
     assert w.guardrails[money].description == "a cap on changes between \\$50 and \\$100"
+    assert (money, money) in w.ranks[0].options  # a <select> is not typeset: its labels stay plain
     w.run_scripted("ship with guardrails", [*key, money], WHY)
     for box in (w.feedback_html, w.contract_html, w.rubric.status_html):
         assert box.value == "" or box.value.startswith(safe)

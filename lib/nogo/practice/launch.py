@@ -135,7 +135,7 @@ class LaunchCall:
             g: w.Checkbox(description=math_safe_text(g), value=False, indent=False)
             for g in launch_options(case, seed)
         }
-        places = [("-", None)] + [(math_safe_text(g), g) for g in self.guardrails]
+        places = [("-", None)] + [(g, g) for g in self.guardrails]  # a <select> is not typeset: plain text
         self.ranks = [w.Dropdown(options=places, value=None, description=p) for p in _PLACES]
         for rank in self.ranks:
             rank.observe(self._tick_ranked, names="value")
