@@ -7,6 +7,7 @@ reopened progress store."""
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 WHY = "A wrong refund costs more than a review, and the agent's confidence is highest where it is wrong."
 MARKS = {"threshold_definition": 3, "failure_mode_prioritisation": "weak", "escalation_design": 2,
          "incentive_alignment": "Missing"}  # fmt: skip
-TEMPLATE = (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8")
+TEMPLATE = re.sub(  # without the template's own evidence and conditional call: this test adds its own
+    r"\n  evidence:.*?(?=\n  \S)|\n  - call: no-go\n    when:.*?(?=\n  - call:)",
+    "",
+    (ROOT / "casebook" / "_template.yaml").read_text(encoding="utf-8"),
+    flags=re.S,
+)
 # Synthetic drill content for the test only: facts about the template's example domain, and a call that
 # flips at review_usd 9 (the template varies review_usd from 3 to 12).
 EVIDENCE = """  evidence:
