@@ -15,7 +15,10 @@ Rows, for each log size n (a synthetic :func:`nogo.example_log`, value-dependent
 - ``widget update (set)``: :meth:`PolicyDrill.set` end to end, i.e. what one slider release costs:
   compute, the HTML panel, the chart's data and its SVG;
 - ``widget update, headcount only``: moving only the reviewers slider, which leaves the chart alone;
-- ``optimal_policy (once)``: the grid search, paid once at the first submission.
+- ``optimal_policy (once)``: the grid search, paid once at the first submission;
+- ``... with hard rules``: the same three steps on the same log under a case's hard rules and its own
+  fairness measure, as :meth:`PolicyDrill.for_case` prepares it (acting alone forbidden on a random
+  30% of decisions, declining alone on 20%, a weighted gap between the groups as the fairness measure).
 
 Each per-update row is timed on every setting after one warm-up call; one-off rows are the best of
 ``--repeat`` runs.
@@ -34,7 +37,7 @@ import numpy as np
 import vl_convert as vlc
 
 import nogo
-from nogo.models.policy_model import PolicySettings, evaluate_policy, prepare_policy_log
+from nogo.models.policy_model import PolicyFairness, PolicySettings, evaluate_policy, prepare_policy_log
 from nogo.models.policy_optimum import optimal_policy
 from nogo.practice.policy_drill import PolicyDrill, policy_chart
 
@@ -82,6 +85,17 @@ def _random_settings(prep, k: int, rng: np.random.Generator) -> list[PolicySetti
     return out
 
 
+def _rules(log, rng: np.random.Generator) -> tuple[np.ndarray, PolicyFairness]:
+    """Hard rules and a fairness measure like a case's: some decisions may not be acted on or declined
+    alone; the measure is a weighted rate per group compared as a gap."""
+    n = len(log)
+    allowed = np.column_stack([rng.uniform(size=n) > 0.3, np.ones(n, bool), rng.uniform(size=n) > 0.2])
+    weight = np.where(rng.uniform(size=n) < 0.3, 50.0, 0.0)
+    return allowed, PolicyFairness(
+        "relief granted alone", log["group"], "act", "gap", 2.0, weight, unit="bps"
+    )
+
+
 def run(sizes: list[int], k: int, repeat: int, seed: int) -> list[dict[str, object]]:
     rng = np.random.default_rng(seed)
     case = nogo.load_case(TEMPLATE)
@@ -114,6 +128,15 @@ def run(sizes: list[int], k: int, repeat: int, seed: int) -> list[dict[str, obje
         )
         staff = _each(lambda s, d=drill: d.set(reviewers=s.reviewers), in_range)
         opt = _best_of(lambda prep=prep: optimal_policy(prep), 1)
+        allowed, fair = _rules(log, np.random.default_rng(seed + 1))  # its own draws: same settings as before
+
+        def ruled(log=log, costs=costs, allowed=allowed, fair=fair):
+            return prepare_policy_log(log, "p_true", costs, days=30, allowed=allowed, fairness=fair)
+
+        prep_r = _best_of(ruled, 1)
+        rprep = ruled()
+        evaluate_r = _each(lambda s, prep=rprep: evaluate_policy(prep, s), settings)
+        opt_r = _best_of(lambda prep=rprep: optimal_policy(prep), 1)
         for step, t in [
             ("numpy.sort of p (baseline)", np.array([base])),
             ("prepare (once)", np.array([prep_s])),
@@ -123,6 +146,9 @@ def run(sizes: list[int], k: int, repeat: int, seed: int) -> list[dict[str, obje
             ("widget update (set: all of it)", widget),
             ("widget update, headcount only", staff),
             ("optimal_policy (once)", np.array([opt])),
+            ("prepare, with hard rules (once)", np.array([prep_r])),
+            ("evaluate_policy, with hard rules", evaluate_r),
+            ("optimal_policy, with hard rules", np.array([opt_r])),
         ]:
             med, p95 = float(np.median(t)), float(np.percentile(t, 95))
             rows.append(
