@@ -6,14 +6,12 @@ queue of Kleinrock, Queueing Systems vol. 1, 1975; mean wait C / (c mu - lambda)
 applied row by row (a forbidden action goes to a person), adverse impact through
 :func:`nogo.selection_rates` and a weighted fairness measure summed by hand; :func:`optimal_policy`
 against an exhaustive scan of the same grid with every headcount, each candidate priced by the loop;
-the naive rule against the optimum on seeded logs; on the cases with hard rules, the optimum never
-takes a forbidden action alone, and the lesson-following policy (a miss before) scores as optimal; the
-widget headless.
+the naive rule against the optimum on seeded logs; the widget headless. The cases' own rules and
+fairness measures are tested in ``test_policy_case_rules.py``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from pathlib import Path
 
@@ -34,7 +32,7 @@ from nogo.models.policy_model import (
     prepare_policy_log,
 )
 from nogo.models.policy_optimum import naive_settings, optimal_policy, regret, reviewers_for, submit
-from nogo.practice.policy_drill import PolicyDrill, case_rules, policy_chart
+from nogo.practice.policy_drill import PolicyDrill, policy_chart
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "casebook" / "_template.yaml"
 
@@ -768,172 +766,3 @@ def test_widget_html_is_safe_from_maths_typesetting(drill_inputs, capsys):
     for box in (d.metrics_html, d.chart_html, d.result_html, *d.widget.children[:1]):
         assert box.value.startswith('<div class="mathjax_ignore tex2jax_ignore">')
         assert html_dollars(box.value) == 0
-
-
-# --------------------------------------------------------------------------- the cases' hard rules
-
-
-@pytest.fixture(scope="module")
-def built_cases():
-    project = nogo.Project.find()
-    out = {}
-    for case_id in ("loan-steering", "resume-proxy-bias", "pricing-feedback-loop"):
-        case = project.case(case_id)
-        out[case_id] = (case, nogo.open_case(case).build())
-    return out
-
-
-def _alone(data, s: PolicySettings) -> tuple[np.ndarray, np.ndarray]:
-    """Row by row, in log order: where the policy would act alone, and decline alone, before any rule."""
-    value = data.log["value_usd"].to_numpy()
-    return (data.p >= s.t_hi) & (value <= s.value_cap_usd), data.p < s.t_lo
-
-
-def _forbidden_alone(data, s: PolicySettings) -> int:
-    act, decline = _alone(data, s)
-    ok = data.allowed()
-    return int((act & ~ok[:, 0]).sum() + (decline & ~ok[:, 2]).sum())
-
-
-def _old_prep(data):
-    """The drill as it was: no hard rule, fairness on the desk's favourable outcome."""
-    return prepare_policy_log(data.log, data.p, data.costs, days=data.days, assumptions=data.desk)
-
-
-def test_the_optimum_never_takes_an_action_the_case_forbids_alone(built_cases, capsys):
-    for case_id in ("loan-steering", "resume-proxy-bias"):
-        case, data = built_cases[case_id]
-        drill = PolicyDrill.for_case(case, data)
-        opt, ok = drill.optimum, data.allowed()
-        act, decline = _alone(data, opt.settings)
-        assert _forbidden_alone(data, opt.settings) == 0 or opt.n_routed > 0
-        assert opt.n_act == int((act & ok[:, 0]).sum()) and opt.n_decline == int((decline & ok[:, 2]).sum())
-        assert opt.n_routed == _forbidden_alone(data, opt.settings)  # each one went to a person
-        # the case's own reading of its rule
-        if case_id == "resume-proxy-bias":
-            assert opt.n_decline == 0  # no applicant rejected without a person
-        else:
-            made = act & ok[:, 0]
-            assert not (made & data.log["raises_total_cost"].to_numpy()).any()  # no cost-raising offer alone
-        old = optimal_policy(_old_prep(data))  # the optimum the drill scored before
-        assert _forbidden_alone(data, old.settings) > 0
-
-
-# The policy that follows each case's lesson, written from the case file's debrief, not from the optimum.
-LESSONS = {
-    # "never reject an applicant without a person", and no star cut shortlists alone until it passes the
-    # four-fifths audit, which none does in the reconstruction: every applicant goes to a recruiter
-    "resume-proxy-bias": lambda prep, old: (0.0, 1.0, float(prep.value_caps_usd[0])),
-    # "let it act alone only on offers that do not raise that cost (a rate cut)": act alone only where
-    # acting is certain to be right; decline as the old optimum did
-    "loan-steering": lambda prep, old: (old.settings.t_lo, 1.0, math.inf),
-}
-
-
-@pytest.mark.parametrize("case_id", sorted(LESSONS))
-def test_following_the_lesson_is_never_scored_below_the_rule_breaking_old_optimum(
-    case_id, built_cases, tmp_path, capsys
-):
-    case, data = built_cases[case_id]
-    old_prep = _old_prep(data)
-    old = optimal_policy(old_prep)  # breaks a hard rule (previous test)
-    lo, hi, cap = LESSONS[case_id](old_prep, old)
-    lesson_then = PolicySettings(lo, hi, cap, reviewers_for(old_prep, lo, hi, cap))
-    was = submit(old_prep, lesson_then, optimum=old)
-    assert was.metrics.feasible and was.regret_usd > 0  # the bug: the lesson scored as a miss
-
-    store = nogo.ProgressStore(path=tmp_path / "p.sqlite3")
-    drill = PolicyDrill.for_case(case, data, store=store, learner="ana")
-    lesson = drill.run_scripted(
-        t_lo=lo, t_hi=hi, value_cap_usd=cap, reviewers=reviewers_for(drill.prepared, lo, hi, cap)
-    )
-    breaker = drill.run_scripted(
-        **{k: getattr(old.settings, k) for k in ("t_lo", "t_hi", "value_cap_usd", "reviewers")}
-    )
-    assert lesson.metrics.feasible
-    assert lesson.regret_usd <= 1e-9 * lesson.optimum.cost_usd  # optimal: the lesson is the answer
-    assert lesson.regret_usd <= breaker.regret_usd  # and never scored below breaking the rule
-    assert (
-        breaker.metrics.n_routed == _forbidden_alone(data, old.settings) > 0
-    )  # its breaches went to a person
-    rows = store.attempts()
-    assert bool(rows["correct"].iloc[0])  # not a miss: an optimal policy, recorded as one
-    assert rows["regret_usd"].iloc[0] <= rows["regret_usd"].iloc[1] + 1e-6
-    assert (rows["regret_usd"] >= 0).all()
-    store.close()
-
-
-def test_a_rule_breaking_policy_earns_no_credit_for_what_breaking_it_saves(built_cases, capsys):
-    case, data = built_cases["resume-proxy-bias"]
-    drill = PolicyDrill.for_case(case, data)
-    old = optimal_policy(_old_prep(data))
-    sub = drill.run_scripted(
-        **{k: getattr(old.settings, k) for k in ("t_lo", "t_hi", "value_cap_usd", "reviewers")}
-    )
-    assert not sub.metrics.feasible and sub.metrics.cost_usd < sub.optimum.cost_usd  # cheaper, by breaking
-    assert sub.regret_usd == 0 and sub.saving_usd == pytest.approx(
-        sub.optimum.cost_usd - sub.metrics.cost_usd
-    )
-    assert "only by breaking them: no credit" in sub.text()
-
-
-def test_resume_fairness_is_the_autonomous_shortlist_not_who_is_not_declined(built_cases, capsys):
-    case, data = built_cases["resume-proxy-bias"]
-    drill = PolicyDrill.for_case(case, data)
-    m = drill.set(t_lo=0.0, t_hi=0.9, value_cap_usd=math.inf, reviewers=drill.reviewers_slider.max)
-    act, _ = _alone(data, m.settings)
-    want = nogo.selection_rates(data.log["group"].astype(str).to_numpy(), act)  # who it shortlists alone
-    assert m.impact_ratio == pytest.approx(float(want["impact_ratio"].min()))
-    assert m.impact_ratio < 0.8 and "autonomous shortlist rate" in " ".join(m.violations)
-    before = evaluate_policy(_old_prep(data), m.settings)  # "not declined": everyone, so it passed
-    assert before.impact_ratio == pytest.approx(1.0) and not before.violations
-    assert "autonomous shortlist" in drill.summary_text() and "sent to a person" in drill.summary_text()
-
-
-def test_loan_fairness_is_the_rate_gap_the_agent_grants_alone(built_cases, capsys):
-    case, data = built_cases["loan-steering"]
-    drill = PolicyDrill.for_case(case, data)
-    log = data.log
-    limit = next(m.target for m in case.agent_impact_contract().metrics if m.name.startswith("rate gap"))
-    assert drill.fairness.compare == "gap" and drill.fairness.limit == limit == 2.0
-    borrowers = log.groupby("group")["borrower_id"].nunique()
-
-    def gap_by_hand(s: PolicySettings) -> float:
-        act, _ = _alone(data, s)
-        made = act & ~log["raises_total_cost"].to_numpy() & (log["action_type"] == "rate_cut").to_numpy()
-        bps = 50.0 * pd.Series(made).groupby(log["group"].to_numpy()).sum() / borrowers  # a 50 bps cut
-        return float(bps.max() - bps.min())
-
-    for cap in (math.inf, 100.0, 400.0):
-        m = drill.set(t_lo=0.1, t_hi=0.5, value_cap_usd=cap)
-        assert m.group_gap == pytest.approx(gap_by_hand(m.settings))
-        assert ("group gap" in _kinds(m.violations)) == (m.group_gap > limit)
-    assert drill.optimum.group_gap <= limit + 1e-9
-    # on this log no cap opens a 2 bps gap; at a tighter limit some caps do, and the optimum avoids them
-    gaps = [gap_by_hand(PolicySettings(0.1, 0.5, c, 1)) for c in drill.prepared.value_caps_usd]
-    assert max(gaps) <= limit
-    tight = dataclasses.replace(data.fairness, limit=float(np.median(gaps)))
-    strict = PolicyDrill.for_case(case, dataclasses.replace(data, fairness=tight))
-    m = strict.set(
-        t_lo=0.1, t_hi=0.5, value_cap_usd=float(drill.prepared.value_caps_usd[int(np.argmax(gaps))])
-    )
-    assert "group gap" in _kinds(m.violations) and "rate cut granted alone" in m.violations[-1]
-    assert strict.optimum.group_gap <= tight.limit + 1e-9
-
-
-def test_a_case_without_hard_rules_scores_as_before(built_cases, capsys):
-    case, data = built_cases["pricing-feedback-loop"]
-    assert data.hard_rules == () and data.fairness is None
-    before = optimal_policy(_old_prep(data))
-    assert PolicyDrill.for_case(case, data).optimum == before
-
-
-def test_case_rules_reads_a_cases_rules_for_its_log_and_names_a_missing_column(built_cases):
-    case, data = built_cases["loan-steering"]
-    rules, fairness = case_rules(case, data.log)
-    assert [r.rule for r in rules] == [r.rule for r in data.hard_rules]
-    assert (rules[0].applies == data.hard_rules[0].applies).all() and fairness.name == data.fairness.name
-    with pytest.raises(InputError, match=r"log: no column 'raises_total_cost' .* case 'loan-steering'"):
-        case_rules(case, data.log.drop(columns="raises_total_cost"))
-    with pytest.raises(InputError, match=r"data: expected a nogo\.CaseData"):
-        PolicyDrill.for_case(case, data.log)

@@ -46,6 +46,7 @@ from nogo.models.policy_model import (
     PolicyFairness,
     PolicyMetrics,
     PolicySettings,
+    PreparedLog,
     evaluate_policy,
     prepare_policy_log,
 )
@@ -57,6 +58,7 @@ from nogo.practice.progress import ProgressStore
 
 __all__ = [
     "PolicyDrill",
+    "case_policy_log",
     "case_rules",
     "policy_chart",
 ]
@@ -93,6 +95,35 @@ def case_rules(
             f"log: no column {exc} that the hard rules or fairness of case {case.id!r} read; "
             "pass a decision log of the case (nogo.open_case(case).build().log)"
         ) from None
+
+
+def case_policy_log(
+    case: CaseFile,
+    log: pd.DataFrame,
+    p: npt.ArrayLike | str,
+    costs: DecisionCosts,
+    *,
+    days: float,
+    assumptions: PolicyAssumptions | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> PreparedLog:
+    """:func:`~nogo.models.policy_model.prepare_policy_log` under the case's own hard rules and fairness
+    measure (:func:`case_rules`), for an optimum that respects the case (e.g. a coaching reveal).
+
+    Examples
+    --------
+    >>> import nogo
+    >>> case = nogo.Project.find().case("resume-proxy-bias")
+    >>> data = nogo.open_case(case).build({"n_applicants": 2_000})
+    >>> prep = case_policy_log(case, data.log, data.p, data.costs, days=data.days, assumptions=data.desk)
+    >>> nogo.optimal_policy(prep).n_decline  # no applicant is rejected without a person
+    0
+    """
+    rules, fairness = case_rules(case, log, parameters)
+    allowed = _allowed(rules, len(log))
+    return prepare_policy_log(
+        log, p, costs, days=days, assumptions=assumptions, allowed=allowed, fairness=fairness
+    )
 
 
 def _allowed(rules: Sequence[HardRule], n: int) -> np.ndarray | None:
