@@ -15,6 +15,10 @@ the expected cost of error; :func:`action_grid` places the action types on the I
 :func:`best_value_cap` price "alone up to a value cap, a person approves above it" and find the best cap
 with a bootstrap interval over SKUs and the out-of-bag cost of each replicate's cap.
 
+*The signature drill*, in :mod:`.loop_drill`: :class:`LoopGuardrailTask` lets a learner choose the price
+cap, the daily rate limit and the kill-switch signal of a repricer facing the Fly rules, runs the setting on
+a loop month and an ordinary month (:func:`loop_month`) and scores it against the best setting.
+
 :mod:`.charts` draws both: :func:`price_path_chart` (the run, with the day each guardrail fires) and
 :func:`value_cap_chart` (the cost curve, the best cap and its interval).
 
