@@ -31,7 +31,19 @@ def _unexpected(blocked: list[str]) -> list[str]:
     return [u for u in blocked if not (u.startswith(VOILA_ICON_CSS) and u.endswith(".css"))]
 
 
-@pytest.fixture(scope="module", params=case_ids())
+PENDING = {
+    "resume-proxy-bias": "its coaching session needs the case's failure modes and signature drill (issue 14)"
+}
+"""Cases not yet carrying every drill a session offers: expected failures until they land (remove the entry)."""
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(c, marks=pytest.mark.xfail(reason=PENDING[c], strict=False)) if c in PENDING else c
+        for c in case_ids()
+    ],
+)
 def coach_app(lab, request):
     """`nogo coach` on one case of the copied casebook, in its own process group; stopped whatever happens."""
     case_id = request.param
@@ -84,7 +96,24 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert "import nogo" not in body and "learner =" not in body  # no code cells
     assert pg.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
     assert "Countdown" in body
-    assert "What the PM should have decided" not in body  # the answer stays hidden
+    import nogo
+    from nogo.formatting import math_safe_text
+
+    case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
+    answer = case.call_for(case.variant(SEED))  # the call this variant reaches
+    debrief_start = " ".join(answer.debrief.split()[:6])
+    assert debrief_start not in " ".join(body.split())  # the answer stays hidden
+
+    # Commit first: a call and a confidence, before any drill.
+    commit_box = pg.locator(
+        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('Before any analysis')"
+    ).first
+    commit_box.scroll_into_view_if_needed()
+    commit_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
+    commit_box.locator(".widget-dropdown select").first.select_option(index=7)  # 70%
+    commit_box.locator("button:text-is('Commit')").first.click()
+    time.sleep(1.0)
+    assert "70% sure" in commit_box.inner_text(), commit_box.inner_text()
 
     # The decision stream answers and reveals a cost (a case's hard rule may disable Act on an item).
     stream = pg.locator(".jupyter-widgets button:has-text('Escalate')").first
@@ -96,14 +125,31 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     time.sleep(1.0)
     assert area.inner_text() != before and "$" in area.inner_text()
 
-    # Reveal shows the debrief; the report is written and opens offline.
-    import nogo
+    # The case's own lever: a choice per lever, Submit; the best setting appears only then.
+    signature = pg.locator(".jp-OutputArea-output:has-text('Choose a value for each lever')").first
+    signature.scroll_into_view_if_needed()
+    assert "best" not in signature.inner_text().lower()
+    for select in signature.locator(".widget-dropdown select").all():
+        select.select_option(index=0)
+    signature.locator("button:text-is('Submit')").first.click()
+    time.sleep(2.0)
+    assert "best" in signature.inner_text().lower(), signature.inner_text()[:400]
 
-    case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
-    case_debrief_start = " ".join(case.debrief.split()[:6])
+    # The pre-mortem: the case's failure modes ranked worst first, then the case's ranking with why.
+    premortem = pg.locator(".jp-OutputArea-output:has-text('year after launch')").first
+    premortem.scroll_into_view_if_needed()
+    selects = premortem.locator(".widget-dropdown select").all()
+    for select, mode in zip(selects, case.ranked_failure_modes, strict=True):
+        select.select_option(label=math_safe_text(mode.name))
+    premortem.locator("button:text-is('Submit ranking')").first.click()
+    time.sleep(1.5)
+    assert case.ranked_failure_modes[0].why[:30] in " ".join(premortem.inner_text().split())
+
+    # Reveal shows the debrief of the call this variant reaches; the report is written and opens offline.
+    assert debrief_start not in " ".join(pg.locator("body").inner_text().split())
     pg.locator("button:has-text('Reveal the answer')").first.click()
     time.sleep(3)
-    assert case_debrief_start in " ".join(pg.locator("body").inner_text().split())
+    assert debrief_start in " ".join(pg.locator("body").inner_text().split())
     pg.locator("button:has-text('Write my session report')").first.click()
     time.sleep(4)
     written = re.search(r"Report written: (\S+\.html)", pg.locator("body").inner_text())
@@ -117,7 +163,7 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     pg.goto(report.as_uri())
     pg.wait_for_load_state("load")
     text = pg.locator("body").inner_text()
-    assert LEARNER in text and "stream" in text
+    assert LEARNER in text and all(d in text for d in ("commit", "stream", "signature", "premortem"))
     assert pg.locator("svg").count() >= 1  # charts inline
     assert "<script" not in report.read_text()
     pg.screenshot(path=str(SHOTS / f"app-report-{case_id}.png"), full_page=True)

@@ -1,5 +1,7 @@
-"""The three drills in a real JupyterLab: click, move, submit; see the page change, with no dollar amount
-typeset as maths; survive a restart."""
+"""The drills in a real JupyterLab, in the order a learner meets them: commit to a call, then the stream,
+the policy, the case's own lever (signature drill), the pre-mortem and the launch call, whose reveal is the
+first place the debrief appears; click, move, submit; see the page change, with no dollar amount typeset
+as maths; survive a restart."""
 
 from __future__ import annotations
 
@@ -17,8 +19,19 @@ SHOTS = ROOT / "build" / "browser-screenshots"
 LEARNER = "e2e-learner"
 
 
-# Every case notebook ends with the three drills, and so does start-here (on the template case's drills).
-NOTEBOOKS = ["start-here", *case_ids()]
+# Every case notebook and the template end with the drills; start-here drills on a real teaching case.
+NOTEBOOKS = ["start-here", "_template", *case_ids()]
+DRILL_CASE = {"start-here": "loan-steering"}
+"""The case a notebook drills on, where it is not the notebook's own."""
+PENDING = {
+    "resume-proxy-bias": "its notebook gets the commit, signature drill and pre-mortem in issue 14's rework"
+}
+"""Case notebooks not yet wired with every drill: expected failures until they land (remove the entry then)."""
+
+
+def _marked(name: str):
+    reason = PENDING.get(name)
+    return pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=False)) if reason else name
 
 
 def _drills_notebook(lab, name: str) -> str:
@@ -48,13 +61,11 @@ def _saved_count(pg) -> int:
     return int(text.strip().split(":")[1])
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", [_marked(n) for n in NOTEBOOKS])
 def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, name):
     import nogo
 
-    case = nogo.load_case(
-        lab.root / "casebook" / ("_template.yaml" if name == "start-here" else f"{name}.yaml")
-    )
+    case = nogo.load_case(lab.root / "casebook" / f"{DRILL_CASE.get(name, name)}.yaml")
     pg = page.page
     notebook = _drills_notebook(lab, name)
     try:
@@ -64,20 +75,37 @@ def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, name)
 
 
 def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
+    from nogo.formatting import math_safe_text
+
     open_and_run_all(lab, page, notebook)
     assert error_outputs(outputs(page)) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
+    answer = case.call_for({})  # the notebooks run at the defaults
+    debrief_start = " ".join(answer.debrief.split()[:6])
+    assert debrief_start not in " ".join(pg.locator("body").inner_text().split())  # nothing answered yet
+
+    # Commit first: a call and a confidence, before any analysis.
+    commit_box = pg.locator(
+        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('Before any analysis')"
+    ).first
+    commit_box.scroll_into_view_if_needed()
+    commit_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
+    commit_box.locator(".widget-dropdown select").first.select_option(index=7)  # 70%
+    commit_box.locator("button:text-is('Commit')").first.click()
+    time.sleep(1.0)
+    assert "70% sure" in commit_box.inner_text(), commit_box.inner_text()
+    answered = 1
 
     # Decision stream: three answers, each revealing an outcome and its cost on the page.
     escalate = pg.locator(".jupyter-widgets button:has-text('Escalate')").first
     escalate.scroll_into_view_if_needed()
     stream_box = escalate.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
     before = stream_box.inner_text()
-    for choice in ("Escalate", "Act", "Block"):
-        button = stream_box.locator(f"button:has-text('{choice}')").first
-        if button.is_disabled():
-            button = stream_box.locator("button:has-text('Act')").first
-        button.click()
+    for choice in ("Escalate", "Act", "Block"):  # a hard rule may disable an action on an item
+        options = [
+            stream_box.locator(f"button:has-text('{c}')").first for c in (choice, "Escalate", "Act", "Block")
+        ]
+        next(b for b in options if b.is_enabled()).click()
         time.sleep(0.8)
     after = stream_box.inner_text()
     assert after != before
@@ -101,10 +129,40 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     time.sleep(1.5)
     assert "regret" in policy_box.inner_text().lower()
     policy_box.screenshot(path=str(SHOTS / f"drill-policy-{name}.png"))
+    answered += 3 + 1  # three stream answers, one policy submission
+
+    # The case's own lever: a choice per lever, Submit; the best setting appears only then.
+    signature = pg.locator(".jp-OutputArea-output:has-text('Choose a value for each lever')").first
+    signature.scroll_into_view_if_needed()
+    assert "best" not in signature.inner_text().lower()
+    for select in signature.locator(".widget-dropdown select").all():
+        select.select_option(index=0)
+    signature.locator("button:text-is('Submit')").first.click()
+    time.sleep(2.0)
+    assert "best" in signature.inner_text().lower(), signature.inner_text()[:400]
+    signature.screenshot(path=str(SHOTS / f"drill-signature-{name}.png"))
+    answered += 1
+
+    # The pre-mortem (where the notebook has one): rank the failure modes; the case's ranking and why follow.
+    premortem = pg.locator(".jp-OutputArea-output:has-text('year after launch')")
+    if name not in DRILL_CASE:  # a case's own notebook always has one
+        assert premortem.count() == 1 and case.failure_modes
+    if premortem.count():
+        premortem = premortem.first
+        premortem.scroll_into_view_if_needed()
+        selects = premortem.locator(".widget-dropdown select").all()
+        for select, mode in zip(selects, case.ranked_failure_modes, strict=True):
+            select.select_option(label=math_safe_text(mode.name))
+        premortem.locator("button:text-is('Submit ranking')").first.click()
+        time.sleep(1.5)
+        assert case.ranked_failure_modes[0].why[:30] in " ".join(premortem.inner_text().split())
+        answered += 1
+    assert debrief_start not in " ".join(pg.locator("body").inner_text().split())  # still no answer
 
     # Launch call: the call, the key guardrails ranked, the deciding facts; the debrief appears.
-    answer = case.call_for({})  # the notebooks run at the defaults
-    launch_box = pg.locator(".jp-OutputArea-output:has(.widget-toggle-button):has-text('rank your top')").first
+    launch_box = pg.locator(
+        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('rank your top')"
+    ).first
     launch_box.scroll_into_view_if_needed()
     launch_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
     for place, guardrail in zip(("1st", "2nd", "3rd"), answer.key_guardrails, strict=False):
@@ -129,7 +187,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     assert maths == [], f"{name}: prose or tables typeset as maths after the drills: {maths[:5]}"
 
     # Restart the kernel and run everything again: the stored attempts are read back by a new kernel.
-    answered = 3 + 1 + 1  # three stream answers, one policy submission, one launch call
+    answered += 1  # the launch call
     pg.click("#jp-menu-panel >> text=Kernel")
     pg.click("li[data-command='kernelmenu:restart-and-clear']")
     pg.click(".jp-Dialog-button.jp-mod-accept, .jp-Dialog-button.jp-mod-warn")
