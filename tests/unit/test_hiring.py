@@ -721,14 +721,15 @@ def test_the_defended_call_with_its_key_guardrails_scores_correct_and_the_contra
     # item 9: one call throughout: ship with guardrails for a draft ranking; no-go for autonomous screening
     drill = case.drill
     assert drill.launch_call == "ship with guardrails"
-    f = nogo.score_launch(case, drill.launch_call, drill.key_guardrails, WHY)
+    deciding = [e.fact for e in drill.evidence if e.deciding]  # the launch call also asks for the evidence
+    f = nogo.score_launch(case, drill.launch_call, drill.key_guardrails, WHY, evidence=deciding)
     assert f.right_call and f.correct and f.missing_guardrails == () and f.extra_guardrails == ()
     for call in ("ship", "no-go"):
         assert not nogo.score_launch(case, call, [], WHY).correct
     for left_out in drill.key_guardrails:  # each key guardrail is needed
         rest = [g for g in drill.key_guardrails if g != left_out]
         assert nogo.score_launch(case, drill.launch_call, rest, WHY).missing_guardrails == (left_out,)
-    distractors = [g for g in drill.guardrails if g not in drill.key_guardrails]
+    distractors = [d.guardrail for d in drill.distractors]
     assert distractors and not nogo.score_launch(case, drill.launch_call, distractors, WHY).correct
     # the browser test ticks a guardrail by its first 40 characters: they must name one guardrail only
     for g in drill.guardrails:

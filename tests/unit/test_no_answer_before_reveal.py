@@ -78,10 +78,7 @@ def _answer_sentences(case) -> list[str]:
     return sorted({s for t in texts for s in _sentences(t)})
 
 
-PENDING = {
-    "resume-proxy-bias": "prints the call, its key guardrails and the debrief under the launch call; its "
-    "notebook is being reworked for issue 14 (remove this entry when it lands)",
-}
+PENDING: dict[str, str] = {}
 """Notebooks known to show an answer, each with why; expected to fail until reworked (never a new one)."""
 
 

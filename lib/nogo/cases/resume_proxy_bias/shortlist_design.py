@@ -26,7 +26,7 @@ Examples
 >>> task = case.signature_task(case.build({"n_applicants": 25_000}))
 >>> best, outcome = task.optimum()
 >>> best
-{'shortlist_alone': 0.0, 'reject_alone': 'never', 'audit_gate': 'gates launch', 'audited_resumes': 5000}
+{'shortlist_alone': 'none', 'reject_alone': 'never', 'audit_gate': 'gates launch', 'audited_resumes': 5000}
 >>> outcome.metrics["launched"], outcome.metrics["label_certified"]
 ('draft ranking', True)
 >>> task.score({**best, "reject_alone": "1-star applicants"}).correct
@@ -65,6 +65,8 @@ GATE_RULE = (
     "launch only after the adverse-impact audit at every star cut passes (the contract's promotion gate)"
 )
 """The contract's promotion gate: nothing ranks anyone before the four-fifths audit passes."""
+_SHORTLIST_SHARES = {"none": 0.0, "top 5%": 0.05, "top 10%": 0.10, "top 15%": 0.15}
+"""The shortlist lever's choices and the share of applicants each lets the screener advance alone."""
 _NOTHING = "nothing: people read every application in arrival order"
 
 
@@ -90,8 +92,7 @@ class ShortlistAutonomy(SignatureTask):
         Lever(
             "shortlist_alone",
             "top-ranked share the screener shortlists for interview with no person",
-            (0.0, 0.05, 0.10, 0.15),
-            unit="share of applicants",
+            tuple(_SHORTLIST_SHARES),
             help="These applicants skip a person's read; everyone else is read by a recruiter.",
         ),
         Lever(
@@ -177,7 +178,7 @@ class ShortlistAutonomy(SignatureTask):
         gated = c["audit_gate"] == "gates launch"
         launched = (audit.certified and ranking_passes) or not gated
         short = np.zeros(n, dtype=bool)
-        k = round(float(c["shortlist_alone"]) * n)
+        k = round(_SHORTLIST_SHARES[c["shortlist_alone"]] * n)
         if launched and k:
             short[np.argsort(-score, kind="stable")[:k]] = True
         rates = selection_rates(self.group, short).set_index("group")
@@ -199,7 +200,7 @@ class ShortlistAutonomy(SignatureTask):
             exposure = shortfall * float(np.mean(self.missed_usd))
         hits = [
             (REJECT_RULE, c["reject_alone"] != "never"),
-            (ADVANCE_RULE, c["shortlist_alone"] > 0),
+            (ADVANCE_RULE, c["shortlist_alone"] != "none"),
             (GATE_RULE, not gated),
         ]
         broken = tuple(rule for rule, hit in hits if hit)
