@@ -199,3 +199,27 @@ def test_case_rules_reads_a_cases_rules_for_its_log_and_names_a_missing_column(b
     with contextlib.redirect_stdout(io.StringIO()):
         drill = PolicyDrill.for_case(case, data)
     assert optimal_policy(prep) == drill.optimum  # what a reveal shows is what the drill scores against
+
+
+@pytest.mark.parametrize(("seed", "shown"), [(4, 0.85), (7, 0.84), (11, 0.85)])
+def test_a_decline_band_a_rule_sends_to_a_person_is_no_part_of_the_optimum(seed, shown):
+    """Where nothing may be declined alone, every t_lo is the same policy and costs the same up to the
+    rounding of large sums: the optimum shows no decline band (on these seeds it once showed t_lo=shown)."""
+    log = nogo.example_log(20_000, seed=seed)
+    log["value_usd"] = log["value_usd"] * 1000 + 0.1  # large sums, as a salary-sized case has
+    model = nogo.CostModel(
+        [
+            nogo.CostComponent("wrong action", "false_action", base_usd=5, value_share=1.0),
+            nogo.CostComponent("missed", "missed", base_usd=2, value_share=0.2),
+            nogo.CostComponent("delay", "delay", base_usd=3),
+        ],
+        reviewer_miss_rate=0.05,
+    )
+    allowed = np.ones((len(log), 3), bool)
+    allowed[:, 2] = False  # "never reject without a person"
+    prep = prepare_policy_log(log, "p_true", model.decision_costs(log["value_usd"]), days=30, allowed=allowed)
+    opt = optimal_policy(prep)
+    assert opt.settings.t_lo == 0.0 and opt.n_decline == 0
+    s = opt.settings
+    band = evaluate_policy(prep, PolicySettings(shown, shown, s.value_cap_usd, s.reviewers))
+    assert band.n_routed > 0 and band.cost_usd == pytest.approx(opt.cost_usd, rel=1e-12)  # the same policy

@@ -41,6 +41,7 @@ from nogo.models.policy_model import (
 )
 
 __all__ = [
+    "TIE_SLACK",
     "Submission",
     "min_reviewers",
     "naive_settings",
@@ -50,6 +51,9 @@ __all__ = [
     "submit",
 ]
 
+
+TIE_SLACK = 1e-9
+"""Relative slack under which two candidates' costs tie (floating-point sums of the same policy)."""
 
 # --------------------------------------------------------------------------- headcount and optimum
 
@@ -120,7 +124,9 @@ def optimal_policy(
     prepared lattices), each with the smallest headcount meeting capacity and any service level (a
     policy needing more than ``max_reviewers`` is infeasible). The log is binned once by threshold and
     cap (``numpy.bincount``); then the cost of every candidate is ``F(t_lo) + G(t_hi, cap)`` from suffix
-    sums, all candidates at once. Ties go to the first in (t_lo, t_hi, cap) order.
+    sums, all candidates at once. Ties (within :data:`TIE_SLACK` of the cost, e.g. a decline band a
+    hard rule sends to a person costs the same whatever ``t_lo``) go to the first in (t_lo, t_hi, cap)
+    order.
 
     Returns
     -------
@@ -207,6 +213,8 @@ def optimal_policy(
     best = int(np.argmin(total))
     if not np.isfinite(total.flat[best]):
         raise InputError("assumptions: no policy on the grid meets every constraint; relax one")
+    low = total.flat[best]  # ties up to rounding (a rule makes some settings the same policy): the first
+    best = int(np.flatnonzero(total.ravel() <= low + TIE_SLACK * max(1.0, abs(low)))[0])
     lo, hi, cap = np.unravel_index(best, total.shape)
     settings = PolicySettings(
         float(t_grid[lo]), float(t_grid[hi]), float(c_grid[cap]), int(reviewers[lo, hi, cap])
