@@ -185,3 +185,40 @@ def test_costs_recount_from_the_case_costs(case):
 def test_task_refuses_what_is_not_case_data():
     with pytest.raises(InputError, match="CaseData"):
         hr.ShortlistAutonomy(object(), ranked_miss_rate=0.05)
+
+
+# ------------------------------------------------------------------------- scripted learners (closing note)
+SCRIPTED = {
+    "everything alone": {"shortlist_alone": "top 15%", "reject_alone": "1-star applicants",
+                         "audit_gate": "none", "audited_resumes": 0},
+    "the capped shortlist": {"shortlist_alone": "top 10%", "reject_alone": "never",
+                             "audit_gate": "gates launch", "audited_resumes": 0},
+    "rank only, the contract's 2,000": {**LESSON, "audited_resumes": 2_000},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("which", ["task", "biased_task"])
+def test_only_the_informed_signature_learner_is_correct(request, case_file, which):
+    task = request.getfixturevalue(which)
+    bias = task.params["label_bias"]
+    ships = case_file.call_for({**SMALL, "label_bias": bias}).call == "ship with guardrails"
+    informed = task.score({**LESSON, "audited_resumes": 5_000 if ships else 0})
+    assert informed.correct and informed.regret_usd == 0
+    for name, setting in SCRIPTED.items():
+        s = task.score(setting)
+        assert not s.correct, name
+        if not s.outcome.broken_rules:  # within the rules, a script costs more than the informed learner
+            assert s.outcome.cost_usd > informed.outcome.cost_usd, name
+    # everything alone is cheaper on paper where the rules are ignored, and breaks all three
+    assert len(task.score(SCRIPTED["everything alone"]).outcome.broken_rules) == 3
+
+
+def test_premortem_scripts_against_the_informed_ranking(case_file):
+    from nogo.practice.premortem import score_premortem
+
+    modes = [m.name for m in case_file.failure_modes]
+    informed = score_premortem(case_file, [m.name for m in case_file.ranked_failure_modes])
+    assert informed.spearman_rho == pytest.approx(1.0) and informed.worst_in_top_two
+    for script in (modes, modes[::-1]):  # the file's order gives nothing away
+        s = score_premortem(case_file, script)
+        assert s.spearman_rho < 0.5 and not s.worst_in_top_two
