@@ -175,11 +175,7 @@ def _metric_rows(
     if rules:
         said = "; ".join(r.rule for r in rules)
         rows.append(
-            (
-                "hard rules",
-                f"{m.n_routed:,} decisions ({m.n_routed / n:.1%}) the policy would take alone sent to a "
-                f"person by the case's rules ({said})",
-            )
+            ("hard rules", f"{m.n_routed / n:.1%} of decisions sent to a person by the case's rules ({said})")
         )
     if m.selection_rates is not None and f is not None:
         by_group = ", ".join(f"{g} {f.rate_text(r)}" for g, r in m.selection_rates.items())
