@@ -21,7 +21,7 @@ from nogo.app import coach, serve
 from nogo.app.cli import main
 from nogo.errors import InputError
 from nogo.models.policy_model import evaluate_policy, prepare_policy_log
-from nogo.models.policy_optimum import naive_settings
+from nogo.models.policy_optimum import naive_settings, optimal_policy
 from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,6 +204,19 @@ def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys)
     prep = prepare_policy_log(log, p, costs, days=days, assumptions=reveal.assumptions)
     naive = evaluate_policy(prep, naive_settings(prep, case.drill.naive_confidence))
     assert reveal.optimum.feasible and (not naive.feasible or reveal.optimum.cost_usd <= naive.cost_usd)
+
+
+def test_the_reveals_optimum_keeps_the_cases_hard_rules():
+    """The coaching reveal's optimal policy is the one the policy drill scores against: on a case that
+    forbids rejecting alone, it declines nobody (before, it was the unconstrained optimum)."""
+    built = {c.id: (c, nogo.open_case(c, PROJECT.data).build()) for c in PROJECT.cases()}
+    case, data = next(v for v in built.values() if any(r.forbids == "decline" for r in v[1].hard_rules))
+    inputs = coach.DrillInputs(data.log, data.p, data.costs, data.days)
+    reveal = coach.Reveal(case, inputs, assumptions=data.desk)
+    reveal.reveal()
+    prep = prepare_policy_log(data.log, data.p, data.costs, days=data.days, assumptions=data.desk)
+    assert optimal_policy(prep).n_decline > 0  # the rule binds: without it the optimum rejects alone
+    assert reveal.optimum.n_decline == 0
 
 
 def test_report_button_writes_the_session_report(tmp_path, monkeypatch):

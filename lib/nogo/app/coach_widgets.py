@@ -162,11 +162,13 @@ class Reveal:
 
     def reveal(self) -> str:
         """Compute and show the answer; returns its plain text (also printed)."""
-        from nogo.models.policy_model import prepare_policy_log
         from nogo.models.policy_optimum import optimal_policy
+        from nogo.practice.policy_drill import case_policy_log
 
         log, p, costs, days = self.inputs
-        prepared = prepare_policy_log(log, p, costs, days=days, assumptions=self.assumptions)
+        prepared = case_policy_log(
+            self.case, log, p, costs, days=days, assumptions=self.assumptions, parameters=self.parameters
+        )
         self.optimum = optimal_policy(prepared)
         answer = self.case.call_for(self.parameters)
         optimum = _optimum_text(self.optimum)
