@@ -31,9 +31,12 @@ Examples
 >>> from nogo import Project
 >>> case = Project.find().case("template")  # casebook/_template.yaml
 >>> key = case.drill.key_guardrails
->>> f = score_launch(case, "ship with guardrails", key)
+>>> deciding = [e.fact for e in case.drill.evidence if e.deciding]
+>>> f = score_launch(case, "ship with guardrails", key, evidence=deciding)
 >>> f.points, f.max_points, f.correct
-(8.0, 8.0, True)
+(10.0, 10.0, True)
+>>> score_launch(case, "ship with guardrails", key).points  # the same, naming no deciding fact
+8.0
 >>> everything = launch_options(case)  # tick every guardrail on the list
 >>> g = score_launch(case, "ship with guardrails", everything)
 >>> g.points, g.correct, len(g.distractors_picked), g.over_cap  # 8 - 2 distractors - 3 over the cap
