@@ -168,8 +168,14 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     for place, guardrail in zip(("1st", "2nd", "3rd"), answer.key_guardrails, strict=False):
         rank = launch_box.locator(".widget-dropdown").filter(has_text=place).locator("select").first
         rank.select_option(label=guardrail)
+    ranked = list(answer.key_guardrails)[:3]
     for guardrail in answer.key_guardrails:
-        launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first.check()
+        box = launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first
+        if guardrail in ranked:  # ranking one ticks its box from the kernel: wait for it, never click over it
+            from playwright.sync_api import expect
+
+            expect(box).to_be_checked(timeout=15_000)
+        box.check()
     for fact in (e.fact for e in case.drill.evidence if e.deciding):
         launch_box.locator(".widget-checkbox").filter(has_text=fact[:40]).locator("input").first.check()
     launch_box.locator(".widget-textarea textarea").first.fill(
