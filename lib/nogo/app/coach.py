@@ -25,7 +25,14 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from nogo.app.coach_widgets import Countdown, ReportButton, Reveal, check_minutes, format_mmss
+from nogo.app.coach_widgets import (
+    Countdown,
+    ReportButton,
+    Reveal,
+    check_minutes,
+    drill_assumptions,
+    format_mmss,
+)
 from nogo.app.serve import (
     EXPOSURE_WARNING,
     allowed_hosts,
@@ -261,16 +268,3 @@ def case_drill_inputs(
     """
     data = open_case(case, data_root).build(parameters)
     return DrillInputs(data.log, data.p, data.costs, data.days)
-
-
-def drill_assumptions(case: CaseFile) -> Any:
-    """The policy drill's operating assumptions for ``case``, as its notebook states them.
-
-    Examples
-    --------
-    >>> from nogo.cases.project import Project
-    >>> drill_assumptions(Project.find().case("resume-proxy-bias")).favourable
-    'not_declined'
-    """
-    built = open_case(case)
-    return built.desk(built.parameters())

@@ -25,9 +25,31 @@ from nogo.errors import InputError
 from nogo.formatting import math_safe_html
 from nogo.models.contract import AgentImpactContract
 
-__all__ = ["MAX_MINUTES", "Countdown", "ReportButton", "Reveal", "check_minutes", "format_mmss"]
+__all__ = [
+    "MAX_MINUTES",
+    "Countdown",
+    "ReportButton",
+    "Reveal",
+    "check_minutes",
+    "drill_assumptions",
+    "format_mmss",
+]
 
 MAX_MINUTES = 240
+
+
+def drill_assumptions(case: CaseFile, parameters: Any = None) -> Any:
+    """The review desk of ``case`` at ``parameters`` (the defaults when None), as its notebook states it:
+    the policy drill's operating assumptions (:meth:`nogo.Case.desk`).
+
+    Examples
+    --------
+    >>> from nogo.cases.project import Project
+    >>> drill_assumptions(Project.find().case("resume-proxy-bias")).favourable
+    'not_declined'
+    """
+    built = open_case(case)
+    return built.desk(built.parameters(parameters))
 
 
 # --------------------------------------------------------------------------- countdown
@@ -148,10 +170,7 @@ class Reveal:
 
         self.case, self.inputs = case, inputs
         self.parameters = case.check_parameters(dict(parameters or {}))  # a bad variant fails here
-        if assumptions is None:
-            built = open_case(case)
-            assumptions = built.desk(built.parameters())
-        self.assumptions = assumptions
+        self.assumptions = drill_assumptions(case, self.parameters) if assumptions is None else assumptions
         self.revealed = False
         self.optimum: Any = None
         self.text = ""

@@ -17,25 +17,7 @@ always and is zero only for a table as cheap as the optimum.
 :class:`SegmentDrill` is a thin ipywidgets shell (a dropdown per segment and a Submit button); the
 optimal table is computed and shown only when the learner submits.
 
-Examples
---------
-Small refunds ($10 at stake) and large ones ($900); a wrong payout costs the value, a refused fair one
-a fifth of it, a review $5:
-
->>> import pandas as pd
->>> from nogo.cases.case import CaseData
->>> from nogo.models.costs import DecisionCosts
->>> from nogo.models.policy_model import PolicyAssumptions
->>> log = pd.DataFrame({"segment": ["small", "small", "large", "large"], "score": 0.97,
-...                     "outcome": [1, 1, 1, 0], "value_usd": [10.0, 10.0, 900.0, 900.0],
-...                     "p_true": [0.95, 0.95, 0.9, 0.9]})
->>> costs = DecisionCosts(log["value_usd"], missed_usd=0.2 * log["value_usd"], escalate_usd=5.0)
->>> data = CaseData(log, log["p_true"].to_numpy(), costs, None, 30.0, PolicyAssumptions())
->>> result = score_segment_policy(data, {"small": "act", "large": "act"})
->>> result.table[["segment", "choice", "optimal"]].to_numpy().tolist()
-[['small', 'act', 'act'], ['large', 'act', 'escalate']]
->>> round(result.regret_per_decision_usd, 6), round(result.regret_usd, 6)  # (0.1 x $900 - $5) x half
-(42.5, 170.0)
+(The worked example of the scoring is in :mod:`nogo.cases.segment_policy`.)
 """
 
 from __future__ import annotations
