@@ -114,3 +114,33 @@ def money_as_maths(records: list[dict]) -> list[dict]:
         r for r in records
         if r["where"] != "markdown" or r["first"] == "mn" or r["text"].lstrip()[:1].isdigit()
     ]  # fmt: skip
+
+
+def drive_signature_drill(page):
+    """Set every lever of the case's signature drill to its first choice and submit; the best setting
+    must be absent before and shown after (the case's simulation may take seconds). Returns its output."""
+    box = page.locator(".jp-OutputArea-output:has-text('Choose a value for each lever')").first
+    box.scroll_into_view_if_needed()
+    assert "best" not in box.inner_text().lower()
+    for select in box.locator(".widget-dropdown select").all():
+        select.select_option(index=0)
+    box.locator("button:text-is('Submit')").first.click()
+    deadline = time.monotonic() + 90  # the case's simulation runs every setting (seconds on some cases)
+    while "best" not in box.inner_text().lower() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "best" in box.inner_text().lower(), box.inner_text()[:400]
+    return box
+
+
+def drive_premortem(box, case) -> None:
+    """Rank the case's failure modes worst first in the pre-mortem output ``box`` and submit; the case's
+    ranking, with why, must follow."""
+    from nogo.formatting import math_safe_text
+
+    box.scroll_into_view_if_needed()
+    selects = box.locator(".widget-dropdown select").all()
+    for select, mode in zip(selects, case.ranked_failure_modes, strict=True):
+        select.select_option(label=math_safe_text(mode.name))
+    box.locator("button:text-is('Submit ranking')").first.click()
+    time.sleep(1.5)
+    assert case.ranked_failure_modes[0].why[:30] in " ".join(box.inner_text().split())

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _free_port
+from tests.browser.helpers import drive_premortem, drive_signature_drill
 from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +96,6 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert pg.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
     assert "Countdown" in body
     import nogo
-    from nogo.formatting import math_safe_text
 
     case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
     answer = case.call_for(case.variant(SEED))  # the call this variant reaches
@@ -124,26 +124,10 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert area.inner_text() != before and "$" in area.inner_text()
 
     # The case's own lever: a choice per lever, Submit; the best setting appears only then.
-    signature = pg.locator(".jp-OutputArea-output:has-text('Choose a value for each lever')").first
-    signature.scroll_into_view_if_needed()
-    assert "best" not in signature.inner_text().lower()
-    for select in signature.locator(".widget-dropdown select").all():
-        select.select_option(index=0)
-    signature.locator("button:text-is('Submit')").first.click()
-    deadline = time.monotonic() + 90  # the case's simulation runs every setting (seconds on some cases)
-    while "best" not in signature.inner_text().lower() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert "best" in signature.inner_text().lower(), signature.inner_text()[:400]
+    drive_signature_drill(pg)
 
     # The pre-mortem: the case's failure modes ranked worst first, then the case's ranking with why.
-    premortem = pg.locator(".jp-OutputArea-output:has-text('year after launch')").first
-    premortem.scroll_into_view_if_needed()
-    selects = premortem.locator(".widget-dropdown select").all()
-    for select, mode in zip(selects, case.ranked_failure_modes, strict=True):
-        select.select_option(label=math_safe_text(mode.name))
-    premortem.locator("button:text-is('Submit ranking')").first.click()
-    time.sleep(1.5)
-    assert case.ranked_failure_modes[0].why[:30] in " ".join(premortem.inner_text().split())
+    drive_premortem(pg.locator(".jp-OutputArea-output:has-text('year after launch')").first, case)
 
     # Reveal shows the debrief of the call this variant reaches; the report is written and opens offline.
     assert debrief_start not in " ".join(pg.locator("body").inner_text().split())

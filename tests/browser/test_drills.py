@@ -11,7 +11,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser.helpers import error_outputs, money_as_maths, open_and_run_all, outputs, typeset_maths
+from tests.browser.helpers import (
+    drive_premortem,
+    drive_signature_drill,
+    error_outputs,
+    money_as_maths,
+    open_and_run_all,
+    outputs,
+    typeset_maths,
+)
 from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +81,6 @@ def test_drills_work_in_the_page_and_attempts_survive_a_restart(lab, page, name)
 
 
 def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
-    from nogo.formatting import math_safe_text
 
     open_and_run_all(lab, page, notebook)
     assert error_outputs(outputs(page)) == []
@@ -130,16 +137,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     answered += 3 + 1  # three stream answers, one policy submission
 
     # The case's own lever: a choice per lever, Submit; the best setting appears only then.
-    signature = pg.locator(".jp-OutputArea-output:has-text('Choose a value for each lever')").first
-    signature.scroll_into_view_if_needed()
-    assert "best" not in signature.inner_text().lower()
-    for select in signature.locator(".widget-dropdown select").all():
-        select.select_option(index=0)
-    signature.locator("button:text-is('Submit')").first.click()
-    deadline = time.monotonic() + 90  # the case's simulation runs every setting (seconds on some cases)
-    while "best" not in signature.inner_text().lower() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert "best" in signature.inner_text().lower(), signature.inner_text()[:400]
+    signature = drive_signature_drill(pg)
     signature.screenshot(path=str(SHOTS / f"drill-signature-{name}.png"))
     answered += 1
 
@@ -148,14 +146,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     if name not in DRILL_CASE:  # a case's own notebook always has one
         assert premortem.count() == 1 and case.failure_modes
     if premortem.count():
-        premortem = premortem.first
-        premortem.scroll_into_view_if_needed()
-        selects = premortem.locator(".widget-dropdown select").all()
-        for select, mode in zip(selects, case.ranked_failure_modes, strict=True):
-            select.select_option(label=math_safe_text(mode.name))
-        premortem.locator("button:text-is('Submit ranking')").first.click()
-        time.sleep(1.5)
-        assert case.ranked_failure_modes[0].why[:30] in " ".join(premortem.inner_text().split())
+        drive_premortem(premortem.first, case)
         answered += 1
     assert debrief_start not in " ".join(pg.locator("body").inner_text().split())  # still no answer
 
