@@ -119,6 +119,9 @@ def draw_stream(
     3. Within each optimal action, ``trap_share`` of its items (rounded half up) are traps: decisions
        where the naive rule is wrong (kinds in :data:`STREAM_KINDS`); the rest are easy. A short pool is
        filled from the other. Decisions are drawn uniformly within each pool; then the order is shuffled.
+    4. First of all, where the clear decisions hold one, a **crossing pair**: a decision where acting is
+       optimal and another where it is not although the agent states more confidence (the stakes, the
+       context or the case's rules differ). No single cut on the stated confidence is right on both.
 
     Everything is a function of ``seed``. ``attrs["mix"]`` counts the drawn items by kind,
     ``attrs["optimal_mix"]`` by optimal action, and ``attrs["available"]`` the decisions it drew from by
@@ -227,14 +230,20 @@ def draw_stream(
     rng = np.random.default_rng(seed)
     pool_of = {a: np.flatnonzero(drawable & (optimal == a)) for a in range(3)}
     quota = _spread(n_items, {a: v.size for a, v in pool_of.items()})
-    chosen = []
+    pair = _crossing_pair(rng, score, pool_of, quota)
+    chosen = [pair]
     for a, k in quota.items():
-        pool = pool_of[a]
+        fixed = pair[optimal[pair] == a]  # the crossing pair's item, counted in this action's mix
+        pool = np.setdiff1d(pool_of[a], fixed)
         traps, easy = pool[kind[pool] > 0], pool[kind[pool] == 0]
-        want = min(int(k * share + 0.5), traps.size)
-        want = max(want, k - easy.size)
-        chosen += [traps[_weighted_sample(rng, np.ones(traps.size), want)]]
-        chosen += [easy[_weighted_sample(rng, np.ones(easy.size), k - want)]]
+        fixed_traps = int((kind[fixed] > 0).sum())
+        want = min(int(k * share + 0.5), traps.size + fixed_traps)
+        want = max(want, k - easy.size - (fixed.size - fixed_traps))
+        n_traps = min(max(want - fixed_traps, 0), traps.size)
+        n_easy = min(k - fixed.size - n_traps, easy.size)
+        n_traps = min(k - fixed.size - n_easy, traps.size)
+        chosen += [traps[_weighted_sample(rng, np.ones(traps.size), n_traps)]]
+        chosen += [easy[_weighted_sample(rng, np.ones(easy.size), n_easy)]]
     pick = rng.permutation(np.concatenate(chosen).astype(int))
 
     ids = log["decision_id"].to_numpy()[pick] if "decision_id" in log.columns else pick
@@ -264,6 +273,29 @@ def draw_stream(
     out.attrs["optimal_mix"] = {c: int((out["optimal"] == c).sum()) for c in STREAM_CHOICES}
     out.attrs["available"] = {k: int((drawable & (kind == i)).sum()) for i, k in enumerate(STREAM_KINDS)}
     return out
+
+
+def _crossing_pair(
+    rng: np.random.Generator, score: np.ndarray, pool_of: Mapping[int, np.ndarray], quota: Mapping[int, int]
+) -> np.ndarray:
+    """Positions of a decision where acting is optimal and one, stated more confident, where it is not.
+
+    Drawn from the pools (``pool_of``: positions by optimal action, 0 act, 1 escalate, 2 block) whose
+    ``quota`` has room: the act item uniformly among those stated below the most confident non-act
+    decision, then the other uniformly among the non-act decisions stated above it. Any single cut on
+    the stated confidence gets one of the two wrong. Empty when there is no such pair.
+    """
+    none = np.empty(0, dtype=int)
+    acts = pool_of.get(0, none) if quota.get(0, 0) > 0 else none
+    others = np.concatenate([none, *(pool_of[a] for a in (1, 2) if quota.get(a, 0) > 0)])
+    if not acts.size or not others.size:
+        return none
+    low = acts[score[acts] < score[others].max()]
+    if not low.size:
+        return none
+    act = low[rng.integers(low.size)]
+    above = others[score[others] > score[act]]
+    return np.array([act, above[rng.integers(above.size)]])
 
 
 def _spread(n_items: int, sizes: Mapping[int, int]) -> dict[int, int]:
