@@ -157,9 +157,13 @@ def test_points_worked_by_hand(case):
     f = score_launch(case, "ship with guardrails", [closure, refunds, goodwill, audit, d2],
                      evidence=[good1, good2, bad1, bad2])  # fmt: skip
     assert f.over_cap == 2 and f.parts["evidence"] == 0 and f.points == 4 + 3 + 1 + 0 - 1 - 2
-    # the right no-go on a variant that calls for it: guardrails are not scored, nothing to rank
+    # the right no-go on a variant that calls for it: nothing to guard, nothing to rank
+    f = score_launch(case, "no-go", [], evidence=[good1, good2], parameters={"review_usd": 10.0})
+    assert f.correct and f.points == 10 and f.hedged == 0
+    # ... hedged with two guardrails: each costs a point (10 - 2), none counts as a distractor
     f = score_launch(case, "no-go", [d1, d2], evidence=[good1, good2], parameters={"review_usd": 10.0})
-    assert f.correct and f.points == 10 and f.ignored_guardrails == (d1, d2) and f.distractors_picked == {}
+    assert not f.correct and f.points == 8 and f.hedged == 2 and f.ignored_guardrails == (d1, d2)
+    assert f.distractors_picked == {} and "launches nothing to guard" in f.feedback
     assert f.debrief.startswith("SYNTHETIC. Review costs more")
     # a wrong call never scores guardrails, and its distractors still cost: 0 + 0 + 0 + 2 - 1, floor 0
     f = score_launch(case, "ship with guardrails", [d1], evidence=[good1, good2], parameters={"review_usd": 10.0})

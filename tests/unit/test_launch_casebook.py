@@ -1,5 +1,5 @@
 """The launch call cannot be gamed on any case of the casebook, nor on the template (issue 14, item 5):
-at the defaults and on 20 coaching variants, of the four scripted learners only the one who makes the
+at the defaults and on 20 coaching variants, of the five scripted learners only the one who makes the
 variant's call, names and ranks its key guardrails and picks the deciding facts scores correct, and the
 others fall at least 3 points short. Cases are enumerated from the casebook, never listed."""
 
@@ -21,6 +21,7 @@ def _learners(case, values):
     wrong = next(c for c in nogo.LAUNCH_CALLS if c != right.call)
     return {
         "tick every guardrail": ("ship with guardrails", launch_options(case, seed=7), evidence_options(case)),
+        "right call, every guardrail": (right.call, launch_options(case, seed=7), evidence_options(case)),
         "distractors only": ("ship with guardrails", [d.guardrail for d in case.drill.distractors], []),
         "key guardrails, wrong call": (wrong, list(right.key_guardrails or case.drill.key_guardrails), deciding),
         "informed": (right.call, list(right.key_guardrails), deciding),

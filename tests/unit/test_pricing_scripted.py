@@ -105,5 +105,5 @@ def test_launch_ticking_everything_scores_below_the_informed_learner(variant):
     assert informed.points == informed.max_points
     if answer.call == "ship with guardrails":
         assert ticked.points <= 0.5 * informed.points
-    else:  # a no-go scores no guardrail pick (score_launch); the irrelevant facts still cost points
-        assert ticked.points < informed.points
+    else:  # a no-go guards nothing: each pick costs a point, as do the irrelevant facts
+        assert ticked.points <= 0.5 * informed.points and ticked.hedged == len(everything)

@@ -152,8 +152,9 @@ class LaunchCall:
         self.submit_button.on_click(lambda _b: self._click())
         e = html.escape
         ask_guardrails = (
-            f"<p>Guardrails (they count with <i>ship with guardrails</i>): pick at most {self.cap}; some "
-            f"on the list are not enough, and each costs a point. Then rank your top {RANKED}.</p>"
+            f"<p>Guardrails (only <i>ship with guardrails</i> takes any; with <i>ship</i> or <i>no-go</i> "
+            f"each pick costs a point): pick at most {self.cap}; some on the list are not enough, and each "
+            f"costs a point. Then rank your top {RANKED}.</p>"
         )
         parts = [
             w.HTML(math_safe_html(f"<b>{e(case.title)}</b><p>{e(case.incident.decision)}</p>")),
@@ -191,7 +192,7 @@ class LaunchCall:
         picked = [g for g, box in self.guardrails.items() if box.value]
         ranking = [r.value for r in self.ranks if r.value is not None]
         if self.call.value != "ship with guardrails":
-            ranking = picked[:RANKED]  # the picks are not scored without guardrails: no ranking asked
+            ranking = picked[:RANKED]  # without guardrails each pick costs a point: no ranking asked
         for g in (g for g in ranking if g not in picked):
             raise InputError(f"ranking: {g!r} is ranked but not ticked")
         facts = [f for f, box in self.evidence.items() if box.value]

@@ -19,8 +19,9 @@ the case file lists no evidence):
 
 Penalties, whenever the learner's call is "ship with guardrails": 1 point per distractor picked (a
 guardrail the case file says is not enough, ``drill.distractors``) and 1 per pick beyond the cap
-(:func:`guardrail_cap`). The total is never below 0. With "ship" or "no-go" the picks are not scored
-(they are listed as ignored). :attr:`LaunchFeedback.correct` means every point: the right call, every
+(:func:`guardrail_cap`). With "ship" or "no-go" there is no launch to guard: every guardrail picked costs
+1 point (hedging a no-go with the whole list is not a no-go). The total is never below 0.
+:attr:`LaunchFeedback.correct` means every point: the right call, every
 key guardrail, no distractor, within the cap, key guardrails in the ranked places, and exactly the
 deciding facts. Extra guardrails that are neither key nor distractors, within the cap, cost nothing.
 
@@ -41,6 +42,8 @@ Examples
 >>> g = score_launch(case, "ship with guardrails", everything)
 >>> g.points, g.correct, len(g.distractors_picked), g.over_cap  # 8 - 2 distractors - 3 over the cap
 (3.0, False, 2, 3)
+>>> score_launch(case, "no-go", everything).hedged  # a no-go with every guardrail ticked: -1 each
+6
 """
 
 from __future__ import annotations
@@ -137,7 +140,8 @@ class LaunchFeedback:
     facts you picked. ``expected_call``, ``key_guardrails``, ``debrief`` and ``contract`` (built from
     ``contract_data`` when read) are the case's for the variant. ``distractors_picked`` maps each
     distractor you picked to why it is not enough; ``irrelevant_evidence`` each irrelevant fact to why;
-    ``missed_evidence`` the deciding facts you left out. ``parts`` are the points of each part
+    ``missed_evidence`` the deciding facts you left out; ``hedged`` the guardrails picked with a call that
+    takes none (each -1). ``parts`` are the points of each part
     (:data:`POINTS`) before penalties; ``points`` out of ``max_points``; ``correct`` means every point.
     """
 
@@ -167,6 +171,7 @@ class LaunchFeedback:
     debrief: str
     contract_data: dict[str, Any]
     commitment: CommitComparison | None = None
+    hedged: int = 0
 
     @cached_property
     def contract(self) -> AgentImpactContract:
@@ -295,16 +300,19 @@ def score_launch(
     if case.drill.evidence:
         hit = 1 - len(missed) / len(deciding)
         parts["evidence"] = max(0.0, POINTS["evidence"] * hit - len(irrelevant))
-    penalty = len(distractors) + over
+    hedged = 0 if scored else len(picks)
+    penalty = len(distractors) + over + hedged
     total = max(0.0, round(sum(parts.values()) - penalty, 6))
     most = sum(POINTS[k] for k in parts)
     comparison = compare_commitment(commitment, expected) if commitment is not None else None
-    message = _feedback(call, expected, key, missing, distractors, over, cap, not_key, missed, irrelevant)
+    message = _feedback(
+        call, expected, key, missing, distractors, over, cap, not_key, missed, irrelevant, hedged
+    )
     return LaunchFeedback(
         case.id, call, tuple(picks), tuple(ranked), tuple(facts), text, expected, key, right, missing, extra,
         tuple(picks) if not scored else (), distractors, over, cap, not_key, missed, irrelevant,
         {k: round(v, 6) for k, v in parts.items()}, total, most, total == most, message, answer.debrief,
-        dict(answer.contract or {}), comparison,
+        dict(answer.contract or {}), comparison, hedged,
     )  # fmt: skip
 
 
@@ -319,6 +327,7 @@ def _feedback(
     not_key: tuple[str, ...],
     missed: dict[str, str],
     irrelevant: dict[str, str],
+    hedged: int = 0,
 ) -> str:
     """What the learner did beside what the case needs, one sentence per finding."""
     lines = []
@@ -337,6 +346,8 @@ def _feedback(
     lines += [f"{g} is not enough (-1 point): {why}" for g, why in distractors.items()]
     if over:
         lines.append(f"You picked {over} more than the {cap} allowed (-{over}): each costs something to run.")
+    if hedged:
+        lines.append(f"A {call} launches nothing to guard, yet you picked {hedged} guardrails (-{hedged}).")
     lines += [f"Deciding, and you left it out: {f}. {why}" for f, why in missed.items()]
     lines += [f"Not what decides it (-1 point): {f}. {why}" for f, why in irrelevant.items()]
     return " ".join(lines)
