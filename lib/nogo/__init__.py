@@ -169,6 +169,7 @@ from nogo.formatting import (
     format_usd,
     math_safe_html,
     math_safe_text,
+    say,
     style_frame,
     text_table,
 )

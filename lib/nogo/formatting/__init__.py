@@ -6,6 +6,8 @@
 - :mod:`nogo.formatting.frames`: :func:`format_frame` and :func:`style_frame` format a table's columns
   by the unit in their names (``*_usd``, ``*_bps``, ``*rate``/``*share``, counts, times);
   :func:`text_table` prints one for a terminal.
+- :mod:`nogo.formatting.prose`: :func:`say`, sentences computed in a cell shown as rendered Markdown
+  (never a monospace print).
 - :mod:`nogo.formatting.maths`: text and HTML safe from JupyterLab's maths typesetting
   (:func:`math_safe_html`, :func:`math_safe_text`), and the finder ``nogo check`` runs over notebooks
   for dollar amounts that would typeset as maths.
@@ -42,6 +44,7 @@ from nogo.formatting.numbers import (
     format_timestamp,
     format_usd,
 )
+from nogo.formatting.prose import Prose, escape_markdown, say
 
 __all__ = [
     "MARKDOWN_CLOSE",
@@ -49,7 +52,9 @@ __all__ = [
     "MATH_IGNORE_CLASSES",
     "MISSING",
     "UNITS",
+    "Prose",
     "column_unit",
+    "escape_markdown",
     "format_bps",
     "format_count",
     "format_date",
@@ -65,6 +70,7 @@ __all__ = [
     "markdown_maths",
     "math_safe_html",
     "math_safe_text",
+    "say",
     "style_frame",
     "text_table",
 ]
