@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from nogo.cases.case import Case, CaseData, HardRule
+from nogo.cases.loan_steering._checks import HALF_CENT_USD
 from nogo.cases.loan_steering.book import (
     BOOK_DEFAULTS,
     DEFAULT_MARKUP_BPS,
@@ -108,7 +109,8 @@ class LoanSteeringCase(Case):
     dataset); ``p`` is :func:`consent_probability`; the costs are the illustrative components the notebook
     prices in "The cost of a wrong offer"; 30 days of calls on an 8-hour desk, 20 minutes a disclosure call,
     80% answered within 4 hours; one hard rule, :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer
-    that raises the total cost of credit alone; its signature drill is :class:`OfferAutonomyTask`.
+    that raises the total cost of credit alone; its signature drill is :class:`OfferAutonomyTask`. Its
+    stream card (:meth:`card`) shows the borrower's hardship and what the offer does to what they owe.
     """
 
     DESK = MappingProxyType({"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0})
@@ -155,6 +157,49 @@ class LoanSteeringCase(Case):
 
     def days(self, log: pd.DataFrame, params: Mapping[str, Any]) -> float:
         return 30.0
+
+    def card(self, data: CaseData) -> pd.DataFrame:
+        """What an officer sees of an offer in production, in a handful of words per column.
+
+        ``group`` and ``action_type`` (the log's); ``borrower``: "in hardship" or "not in hardship";
+        ``what_the_borrower_owes``: "rises by the value at stake", "falls by the value at stake" or
+        "unchanged" (``value_usd`` is the size of the change to the total cost of credit); ``term``:
+        "unchanged", "extended by up to a year", "extended by 1 to 5 years" or "extended by more than 5
+        years". Categories, not amounts: the reliability table a learner builds from the log groups by
+        them. Never the calibrated probability, the outcome or the borrower's consent.
+
+        >>> from nogo.cases.project import Project
+        >>> case = CASE(Project.find().case("loan-steering"))
+        >>> card = case.card(case.build())
+        >>> card.columns.tolist()
+        ['group', 'borrower', 'action_type', 'what_the_borrower_owes', 'term']
+        >>> print(*card.iloc[0], sep=" | ")
+        A | not in hardship | term_extension | rises by the value at stake | extended by more than 5 years
+        """
+        log = data.log
+        change = log["total_cost_change_usd"].to_numpy(dtype=float)
+        months = log["term_months_added"].to_numpy(dtype=float)
+        owes = np.select(
+            [log["raises_total_cost"].to_numpy(dtype=bool), change < -HALF_CENT_USD],
+            ["rises by the value at stake", "falls by the value at stake"],
+            "unchanged",
+        )
+        term = np.select(
+            [months <= 0, months <= 12, months <= 60],
+            ["unchanged", "extended by up to a year", "extended by 1 to 5 years"],
+            "extended by more than 5 years",
+        )
+        hardship = np.where(log["hardship"].to_numpy(dtype=bool), "in hardship", "not in hardship")
+        return pd.DataFrame(
+            {
+                "group": log["group"].to_numpy(),
+                "borrower": hardship,
+                "action_type": log["action_type"].to_numpy(),
+                "what_the_borrower_owes": owes,
+                "term": term,
+            },
+            index=log.index,
+        )
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
         return [HardRule(NO_HIDDEN_COST_RULE, "act", log["raises_total_cost"].to_numpy(dtype=bool))]
