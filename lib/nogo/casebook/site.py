@@ -2,7 +2,14 @@
 
 Pages come from nbconvert's ``lab`` template with images embedded. Charts are already inline SVG in the
 executed notebooks (the ``svg`` renderer), so a page needs no JavaScript to show them; the template's
-links to CDN scripts (RequireJS, MathJax) are removed so the site opens with no network at all.
+scripts that would load from a CDN (RequireJS, MathJax, Mermaid) are left out, so the site opens from disk
+with no network at all.
+
+A page reads like prose: code is hidden until the reader ticks **Show code** in the bar at the top (a
+checkbox and a stylesheet, no script); every drill's widget, which needs a live kernel, is replaced by a
+card saying what the drill asks and how to practise it (:mod:`nogo.casebook.drill_cards`); the bar and a
+pager at the bottom lead to the previous and next page in reading order and to the index
+(:mod:`nogo.casebook.site_pages`).
 
 A reveal is a closed ``<details>`` element: a cell the notebook collapses for the learner to open (an
 exercise's solution, an answer: see :func:`is_reveal`) is rendered, input and output, inside
@@ -25,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,24 +39,47 @@ from typing import Any
 
 import nbformat
 
-from nogo.casebook.catalogue import case_table
+from nogo.casebook.drill_cards import replace_widgets
+from nogo.casebook.site_pages import (
+    APP_NOTEBOOKS,
+    SitePage,
+    first_paragraph,
+    index_html,
+    page_chrome,
+    reading_order,
+)
 from nogo.cases.project import Project
 
 __all__ = ["REVEAL_TAGS", "build_site", "is_reveal", "notebook_html"]
 
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
-_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=[\"']https?://[^>]*>", re.I)
 
 
 REVEAL_TAGS: frozenset[str] = frozenset({"hide-output", "reveal", "solution"})
 """Cell tags that make a cell a reveal (beside ``jupyter.outputs_hidden``)."""
 
-# the lab template, with every reveal cell wrapped in a closed <details>
+# the lab template with no script from the network, the page's bar and pager, and every reveal cell
+# wrapped in a closed <details> (marked empty when it has no output, so it hides with the code)
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block html_head_css %}<style>{{ resources.nogo_style }}</style>{% endblock html_head_css %}
+{%- block body_header -%}
+<body class="jp-Notebook nogo-page" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
+{{ resources.nogo_bar }}
+<main>
+{%- endblock body_header -%}
+{% block body_footer %}
+</main>
+{{ resources.nogo_pager }}
+</body>
+{% endblock body_footer %}
 {% block codecell %}
 {%- if cell.metadata.get('nogo_reveal') -%}
-<details class="nogo-reveal"><summary>{{ cell.metadata.get('nogo_reveal') }}</summary>
+<details class="nogo-reveal{{ '' if cell.outputs else ' nogo-empty' }}">
+<summary>{{ cell.metadata.get('nogo_reveal') }}</summary>
 {{ super() }}
 </details>
 {%- else -%}
@@ -58,10 +87,6 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- endif -%}
 {% endblock codecell %}
 """
-_REVEAL_STYLE = (
-    "<style>details.nogo-reveal{border:1px solid #ccc;border-radius:4px;padding:0.3rem 0.6rem;"
-    "margin:0.5rem 0}details.nogo-reveal>summary{cursor:pointer;color:#264653;font-weight:600}</style>"
-)
 
 
 def is_reveal(cell: Mapping[str, Any]) -> bool:
@@ -86,91 +111,95 @@ def is_reveal(cell: Mapping[str, Any]) -> bool:
     )
 
 
-def notebook_html(path: str | Path | nbformat.NotebookNode, title: str | None = None) -> str:
+def _case_id(nb: nbformat.NotebookNode) -> str | None:
+    """The ``case_id`` the notebook's parameters cell sets, if any."""
+    for cell in nb.cells:
+        if "parameters" in (cell.metadata.get("tags") or ()):
+            found = re.search(r"""^case_id\s*=\s*["']([^"']+)["']""", cell.source, re.M)
+            return found.group(1) if found else None
+    return None
+
+
+def notebook_html(
+    path: str | Path | nbformat.NotebookNode,
+    title: str | None = None,
+    *,
+    project: Project | None = None,
+    prev: SitePage | None = None,
+    nxt: SitePage | None = None,
+) -> str:
     """One executed notebook as a self-contained HTML page with no references to the network.
 
-    ``path`` is a notebook file or an already-read notebook. Reveal cells (:func:`is_reveal`) are inside
-    closed ``<details>`` elements.
+    ``path`` is a notebook file or an already-read notebook. Code is hidden until the reader asks for it;
+    each drill's widget becomes a card (its case file read from ``project``, when given); reveal cells
+    (:func:`is_reveal`) are inside closed ``<details>`` elements; ``prev`` and ``nxt`` are the pages the
+    bar and the pager link to, beside the index.
     """
     import jinja2
     from nbconvert import HTMLExporter
 
+    from nogo.casebook.site_pages import STYLE
+
     if isinstance(path, nbformat.NotebookNode):
         nb, name = nbformat.from_dict(path), title or "notebook"
+        stem = name
     else:
-        nb, name = nbformat.read(str(path), as_version=4), title or Path(path).stem
+        nb, stem = nbformat.read(str(path), as_version=4), Path(path).stem
+        name = title or stem
     for cell in nb.cells:
         if is_reveal(cell):
             kind = "solution" if "hide-input" in (cell.metadata.get("tags") or ()) else "answer"
             cell.metadata["nogo_reveal"] = f"Show the {kind}"
+
+    def case_of(case_id: str) -> Any:
+        try:
+            return project.case(case_id) if project is not None else None
+        except Exception:  # an unknown case: the card splits its lists without the case file's items
+            return None
+
+    replace_widgets(nb, notebook=stem, case_id=_case_id(nb), case_of=case_of)
+    nb.metadata["title"] = name
     exporter = HTMLExporter(
         template_name="lab",
         embed_images=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
         extra_loaders=[jinja2.DictLoader({"nogo_site.html.j2": _TEMPLATE})],
         template_file="nogo_site.html.j2",
     )
-    exporter.mathjax_url = ""
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-    body = body.replace("</head>", _REVEAL_STYLE + "</head>", 1)
-    body = _MATHJAX.sub("", body)
-    body = _EXTERNAL_SCRIPT.sub("", body)
-    body = _EXTERNAL_LINK.sub("", body)
-    body = re.sub(r"<script[^>]*\bsrc=[\"'][\"'][^>]*>\s*</script>", "", body)
-    return body
+    bar, pager = page_chrome(prev, nxt)
+    resources = {"metadata": {"name": name}, "nogo_style": STYLE, "nogo_bar": bar, "nogo_pager": pager}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = _EXTERNAL_SCRIPT.sub("", body)  # a template's script from the network, should one come back
+    return _EXTERNAL_LINK.sub("", body)
 
 
-_STYLE = """
-body { font-family: DejaVu Sans, Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 70rem;
-       color: #222; line-height: 1.45; padding: 0 1rem; }
-h1 { margin-bottom: 0.2rem; } p.lede { color: #555; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
-th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-th { background: #f4f4f4; } td.models { color: #555; } a { color: #264653; }
-"""
+def _headings(executed: Path, names: list[str]) -> dict[str, tuple[str, str]]:
+    """Each notebook's first heading and paragraph (its title and summary on the index)."""
+    found = {}
+    for name in names:
+        nb = nbformat.read(str(executed / f"{name}.ipynb"), as_version=4)
+        first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+        found[name] = first_paragraph(first.source) if first is not None else (name, "")
+    return found
 
 
 def build_site(project: Project, executed: Path, out: Path) -> Path:
-    """Write one page per executed notebook in ``executed`` and ``index.html`` to ``out``."""
+    """Write a page per executed notebook in ``executed`` (but coaching and templates) and ``index.html``.
+
+    Pages are in reading order (start-here, then the cases in the casebook's order), each linked to the
+    previous, the next and the index. Returns the index's path.
+    """
     out.mkdir(parents=True, exist_ok=True)
     cases = project.cases()
-    titles = {c.id: c.title for c in cases}
-    pages = []
-    for nb_path in sorted(executed.glob("*.ipynb")):
-        name = nb_path.stem
-        (out / f"{name}.html").write_text(notebook_html(nb_path, titles.get(name, name)), encoding="utf-8")
-        pages.append(name)
-    table = case_table(project, cases)
-    rows = []
-    for r in table.itertuples():
-        link = (
-            f'<a href="{html.escape(r.case)}.html">{html.escape(r.title)}</a>'
-            if r.case in pages
-            else (html.escape(r.title))
-        )
-        rows.append(
-            f"<tr><td>{link}<br><code>{html.escape(r.case)}</code></td><td>{html.escape(r.when)}</td>"
-            f"<td>{html.escape(r.domain)}</td><td class='models'>{html.escape(r.models)}</td>"
-            f"<td>{html.escape(r.sources)}</td></tr>"
-        )
-    extras = [p for p in pages if p not in titles]
-    extra_links = " · ".join(f'<a href="{html.escape(p)}.html">{html.escape(p)}</a>' for p in extras)
-    body = "\n".join(rows) or "<tr><td colspan='5'>No cases yet.</td></tr>"
-    index = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>No-Go casebook</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>
-<body>
-<h1>No-Go casebook</h1>
-<p class="lede">Real AI-agent failures, reconstructed from public figures: when should the agent act,
-when should it hand the decision to a person, and when should it not be built at all?</p>
-<p>Start here: {extra_links or "(no extra notebooks)"}</p>
-<table>
-<thead><tr><th>case</th><th>when</th><th>domain</th><th>models</th><th>sources</th></tr></thead>
-<tbody>
-{body}
-</tbody></table>
-<p class="lede">Reconstructions are synthetic data calibrated to the published figures each case cites.</p>
-</body></html>
-"""
-    path = out / "index.html"
-    path.write_text(index, encoding="utf-8")
-    return path
+    names = sorted(p.stem for p in executed.glob("*.ipynb"))
+    pages = reading_order(cases, names, _headings(executed, [n for n in names if not n.startswith("_")]))
+    for k, page in enumerate(pages):
+        prev = pages[k - 1] if k > 0 else None
+        nxt = pages[k + 1] if k + 1 < len(pages) else None
+        text = notebook_html(executed / f"{page.name}.ipynb", page.title, project=project, prev=prev, nxt=nxt)
+        (out / page.href).write_text(text, encoding="utf-8")
+    index = out / "index.html"
+    coaching = bool(APP_NOTEBOOKS & set(names))  # a session can be run: say how
+    index.write_text(index_html(pages, cases, coaching=coaching), encoding="utf-8")
+    return index
