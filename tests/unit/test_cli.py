@@ -123,7 +123,7 @@ def test_build_writes_an_offline_static_casebook(project):
     assert "PLACEHOLDER share of the agent" in page  # the template's published figure
     assert "within_tolerance" in page
     # the template's contract is an answer: it appears only inside the launch call after submitting
-    assert "The workflow slice the agent owns" not in page
+    assert "goodwill credits and account closures at an example support desk" not in page
 
 
 def test_commands_outside_a_casebook_say_so(tmp_path, monkeypatch):
