@@ -4,6 +4,7 @@ metric against a pairwise recount and a closed-form Markov probability, and the 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -645,3 +646,46 @@ def test_the_case_builds_for_a_variant_what_the_modules_functions_give():
     )
     np.testing.assert_array_equal(best, cheapest)
     assert np.any((np.argmin(by_hand, axis=1) == 0) & rule.applies)  # on cost alone some would go alone
+
+
+def test_the_case_prices_the_menu_once_for_the_story_and_the_log(monkeypatch):
+    # the notebook reads the whole menu (with "keep the plan") from the case that built its log: one pricing
+    case = _case()
+    variant = {**case.variant(4), "markup_group_c_bps": 45.0}
+    priced = []
+    real = ln.loan_offers
+
+    @functools.wraps(real)  # the case reads loan_offers' signature (its rate cut)
+    def counting(book, **kwargs):
+        priced.append(len(book))
+        return real(book, **kwargs)
+
+    monkeypatch.setattr(ln, "loan_offers", counting)
+    loan_case = nogo.open_case(case, _ROOT / "data")
+    built = loan_case.build(variant)
+    menu = loan_case.offers(variant)
+    assert priced == [variant["n_borrowers"]]  # build and offers shared one pricing
+    book = ln.steering_book(variant["n_borrowers"], seed=variant["seed"], markup_group_c_bps=45.0)
+    pd.testing.assert_frame_equal(menu, real(book))
+    log = menu[menu["action_type"] != "keep_plan"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(built.log, log)
+    menu["score"] = -1.0  # the reader's copy: changing it changes nothing the case holds
+    assert (loan_case.offers(variant)["score"] >= 0).all() and len(priced) == 1
+    loan_case.offers()  # another parameter set is priced afresh
+    assert priced == [variant["n_borrowers"], case.defaults()["n_borrowers"]]
+
+
+def test_the_record_table_shows_each_figure_in_its_unit_and_no_scientific_notation():
+    case = _case()
+    figures = case.compare_figures({f.name: f.value * 1.01 for f in case.published_figures})
+    shown = ln.record_table(figures)
+    assert (
+        shown.columns.tolist() == figures.columns.tolist()
+        and shown["kind"].tolist() == figures["kind"].tolist()
+    )
+    text = shown.to_string()
+    assert not re.search(r"\de[+-]\d", text)
+    bps = figures["unit"] == "basis points"
+    assert shown.loc[bps, "published"].str.endswith(" bps").all()
+    assert shown.loc[~bps, "published"].str.startswith("$").all()
+    assert shown.loc[figures["published"] == 8e7, "reconstructed"].tolist() == ["$80,800,000"]

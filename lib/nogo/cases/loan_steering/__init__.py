@@ -24,6 +24,8 @@ One module per concept, every public name re-exported here:
 - :mod:`~nogo.cases.loan_steering.hardship`: :func:`simulate_hardship_calls` and
   :func:`repeat_forbearance_rate`, the quiet-failure metric;
 - :mod:`~nogo.cases.loan_steering.charts`: :func:`total_cost_chart` and :func:`repeat_forbearance_chart`;
+- :mod:`~nogo.cases.loan_steering.tables`: :func:`record_table`, the check against the record as a reader
+  reads it (each figure in its unit);
 - :mod:`~nogo.cases.loan_steering.signature`: :class:`OfferAutonomyTask`, the signature drill (which offer
   types the agent may make alone, with an officer's disclosure and consent, or never);
 
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -45,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from nogo.cases.case import Case, CaseData, HardRule
+from nogo.cases.casefile import CaseFile
 from nogo.cases.loan_steering._checks import HALF_CENT_USD
 from nogo.cases.loan_steering.book import (
     BOOK_DEFAULTS,
@@ -68,6 +72,7 @@ from nogo.cases.loan_steering.policies import (
     rate_gap_by_group,
 )
 from nogo.cases.loan_steering.signature import AUTONOMY_CHOICES, OFFER_LABELS, OfferAutonomyTask
+from nogo.cases.loan_steering.tables import record_table
 from nogo.errors import InputError
 from nogo.models.costs import CostComponent, CostModel
 from nogo.models.policy_inputs import PolicyFairness
@@ -94,6 +99,7 @@ __all__ = [
     "markup_no_go_bps",
     "policy_summary",
     "rate_gap_by_group",
+    "record_table",
     "repeat_forbearance_chart",
     "repeat_forbearance_rate",
     "simulate_hardship_calls",
@@ -105,18 +111,46 @@ __all__ = [
 class LoanSteeringCase(Case):
     """The loan-steering case through the case interface (:class:`nogo.Case`).
 
-    The decision log is every offer but "keep the plan" (:func:`loan_offers` on the ``borrowers``
-    dataset); ``p`` is :func:`consent_probability`; the costs are the illustrative components the notebook
-    prices in "The cost of a wrong offer"; 30 days of calls on an 8-hour desk, 20 minutes a disclosure call,
-    80% answered within 4 hours; one hard rule, :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer
-    that raises the total cost of credit alone; its signature drill is :class:`OfferAutonomyTask`. Its
-    stream card (:meth:`card`) shows the borrower's hardship and what the offer does to what they owe.
+    The decision log is every offer but "keep the plan" (:func:`loan_offers` on the ``borrowers`` dataset;
+    :meth:`offers` is the whole menu, priced once with it); ``p`` is :func:`consent_probability`; the costs
+    are the illustrative components the notebook prices in "The cost of a wrong offer"; 30 days of calls on an
+    8-hour desk, 20 minutes a disclosure call, 80% answered within 4 hours; one hard rule,
+    :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer that raises the total cost of credit alone;
+    its signature drill is :class:`OfferAutonomyTask`. Its stream card (:meth:`card`) shows the borrower's
+    hardship and what the offer does to what they owe.
     """
 
     DESK = MappingProxyType({"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0})
 
+    def __init__(self, file: CaseFile, data_root: str | Path | None = None) -> None:
+        super().__init__(file, data_root)
+        self._menu: tuple[tuple[tuple[str, str], ...], pd.DataFrame] | None = None
+
+    def _priced_menu(self, params: Mapping[str, Any]) -> pd.DataFrame:
+        """The menu at ``params`` (checked), priced on the first call for that parameter set only."""
+        key = tuple(sorted((str(k), repr(v)) for k, v in params.items()))
+        if self._menu is None or self._menu[0] != key:
+            self._menu = (key, loan_offers(self.dataset("borrowers", params)))
+        return self._menu[1]
+
+    def offers(self, values: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Every offer the agent could make to each borrower, "keep the plan" included (a copy).
+
+        :func:`loan_offers` on the ``borrowers`` dataset at parameter set ``values`` (the defaults when
+        None): the menu the notebook's story reads (the offers by type, the policies' choices) and the
+        decision log is cut from. The case prices it once per parameter set, so :meth:`build` and this
+        method at the same parameters share one pricing.
+
+        >>> from nogo.cases.project import Project
+        >>> case = CASE(Project.find().case("loan-steering"))
+        >>> menu, data = case.offers(), case.build()
+        >>> len(menu) - len(data.log) == case.parameters()["n_borrowers"]  # one "keep the plan" each
+        True
+        """
+        return self._priced_menu(self.parameters(values)).copy()
+
     def decision_log(self, params: Mapping[str, Any]) -> pd.DataFrame:
-        offers = loan_offers(self.dataset("borrowers", params))
+        offers = self._priced_menu(params)
         return offers[offers["action_type"] != "keep_plan"].reset_index(drop=True)
 
     def probability(self, log: pd.DataFrame, params: Mapping[str, Any]) -> np.ndarray:
