@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -695,8 +696,11 @@ def test_the_four_fifths_rule_cites_its_source_everywhere(case, notebook):
     assert all(cites.search(t) for t in in_case), [t[:80] for t in in_case if not cites.search(t)]
     in_notebook = [m for m in _markdown(notebook) if re.search(r"1607|Uniform Guidelines", m)]
     assert len(in_notebook) >= 2 and all(cites.search(m) for m in in_notebook)
-    printed = "".join(o.get("text", "") for o in _code_cell(notebook, "source.citation()").outputs)
-    assert f"[{rule.id}]" in printed and rule.url in printed
+    shown = "".join(  # the sources as the reader sees them: rendered text, the address a link
+        o.get("data", {}).get("text/html", "")
+        for o in _code_cell(notebook, "sources_prose(case.sources)").outputs
+    )
+    assert f"[{rule.id}]" in shown and f'<a href="{rule.url}">{rule.url}</a>' in shown
 
 
 def test_the_contract_adverse_impact_baseline_is_the_reconstructions_and_says_it_is_synthetic(case):
@@ -799,3 +803,17 @@ def test_the_case_builds_for_a_variant_what_the_modules_functions_give(case):
     cheapest = np.where(expected[:, 0] <= expected[:, 1], "act", "escalate")
     assert (best == cheapest).all()
     assert (np.argmin(expected, axis=1) == 2).any()  # on cost alone some rejections would be chosen
+
+
+def test_the_notebook_reads_as_a_page_with_three_cells_open_to_change(notebook):
+    # issue 15, item 1: code folded but for the cells a reader is invited to change; no monospace prose
+    from nogo.casebook.reader import reader_problems
+
+    assert reader_problems(notebook, CASE_ID) == []
+    open_cells = [c.source for c in notebook.cells if c.cell_type == "code" and not c.metadata.get("jupyter")]
+    assert len(open_cells) == 3
+    assert open_cells[0].startswith('case_id = "resume-proxy-bias"')  # the parameters
+    assert "p_qualified = [" in open_cells[1] and "audited_resumes = (" in open_cells[2]
+    assert "Expand All Code" in _flat(_markdown(notebook)[0])
+    shown = json.dumps([c.get("outputs", []) for c in notebook.cells if c.cell_type == "code"])
+    assert not re.search(r"\d\.\d+e[+-]\d+", shown), "scientific notation in a saved output"

@@ -20,6 +20,8 @@ One module per concept, every public name re-exported here:
 * :mod:`~nogo.cases.resume_proxy_bias.label_audit`: how far an audit of labelled resumes can vouch for a
   repaired label (the decision boundary of the case's call);
 * :mod:`~nogo.cases.resume_proxy_bias.shortlist_design`: the signature drill, the shortlist's autonomy;
+* :mod:`~nogo.cases.resume_proxy_bias.reading`: what the notebook shows a reader (tables in words and
+  readable numbers, the brief, drill summaries, rubric and sources as rendered text);
 
 and :data:`CASE`, the case through the case interface (:class:`nogo.cases.case.Case`).
 """
@@ -51,6 +53,21 @@ from nogo.cases.resume_proxy_bias.pool import (
     HiringPlanted,
     applicant_pool,
 )
+from nogo.cases.resume_proxy_bias.reading import (
+    audit_table,
+    brief_prose,
+    bullets_prose,
+    expected_cost_table,
+    fixed,
+    percent,
+    points,
+    ratio,
+    reader_table,
+    rubric_prose,
+    share,
+    sources_prose,
+    summary_prose,
+)
 from nogo.cases.resume_proxy_bias.screener import (
     STAR_QUANTILES,
     Screener,
@@ -79,18 +96,31 @@ __all__ = [
     "Screener",
     "ShortlistAutonomy",
     "applicant_pool",
+    "audit_table",
     "autonomy_report",
+    "brief_prose",
+    "bullets_prose",
     "coefficient_chart",
     "compare_feature_sets",
     "decision_log",
     "drop_explicit_terms",
+    "expected_cost_table",
+    "fixed",
     "impact_ratio_chart",
     "label_audit",
     "label_bias_boundary",
+    "percent",
+    "points",
+    "ratio",
+    "reader_table",
+    "rubric_prose",
     "screen_report",
     "screening_cost_model",
     "screening_surface",
+    "share",
+    "sources_prose",
     "star_ratings",
+    "summary_prose",
     "train_screener",
 ]
 # fmt: on
