@@ -25,6 +25,7 @@ __all__ = [
     "EXTRA_NOTEBOOKS",
     "NotebookResult",
     "execute",
+    "kernel_config",
     "normalise",
     "parameters_cell",
     "run_many",
@@ -33,6 +34,29 @@ __all__ = [
 EXTRA_NOTEBOOKS: tuple[str, ...] = ("start-here", "coaching")
 """Notebooks that are not cases (no case file), run and tested like the cases."""
 CELL_TIMEOUT_SECONDS = 120
+
+
+def kernel_config() -> Any:
+    """Configuration for the kernels papermill starts: CurveZMQ transport encryption where supported.
+
+    ipykernel warns on every start that a kernel "is running over TCP without encryption" unless its
+    manager provisions CurveZMQ keys. jupyter_client's documented switch is
+    ``KernelManager.transport_encryption``: ``"auto"`` encrypts when the kernelspec declares support
+    (ipykernel's ``python3`` does) and changes nothing otherwise. Empty where pyzmq lacks CurveZMQ or
+    jupyter_client predates the option (the kernel then warns as before).
+
+    Examples
+    --------
+    >>> dict(kernel_config().KernelManager) in ({"transport_encryption": "auto"}, {})
+    True
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+    from traitlets.config import Config
+
+    if zmq.has("curve") and KernelManager.class_traits().get("transport_encryption") is not None:
+        return Config({"KernelManager": {"transport_encryption": "auto"}})
+    return Config()
 
 
 def inside(folder: Path, path: Path) -> Path:
@@ -108,6 +132,7 @@ def execute(
             execution_timeout=cell_timeout_seconds,
             progress_bar=False,
             log_output=False,
+            config=kernel_config(),  # no "running over TCP without encryption" warning
         )
     except pm.PapermillExecutionError as exc:
         return NotebookResult(
