@@ -8,7 +8,6 @@ for the CSS rules and the reveal test that predates the parser.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -29,15 +28,23 @@ _DETAILS = re.compile(r"<details\b[^>]*>.*?</details>", re.S)
 REPR_TEXT = ("VBox(", "HBox(", "HTML(value=", "Button(", "ToggleButtons(")
 
 
+def _flat(text: str) -> str:
+    """Text as a page shows it: Markdown's emphasis and code marks gone, runs of space made one."""
+    return " ".join(re.sub(r"\*\*|__|`", "", text).split())
+
+
 def _output_lines(cell) -> list[str]:
-    """The distinctive lines a reveal cell's outputs print (plain text), as the page escapes them."""
+    """The distinctive lines of a cell's outputs as a page renders them (HTML as its text, else plain)."""
     lines = []
     for out in cell.get("outputs", []):
-        text = out.get("text") or (out.get("data") or {}).get("text/plain", "")
-        text = "".join(text) if isinstance(text, list) else str(text)
-        lines += [
-            html.escape(line.strip(), quote=False) for line in text.splitlines() if len(line.strip()) >= 25
-        ]
+        data = out.get("data") or {}
+        if "text/html" in data:
+            markup = data["text/html"]
+            text = _soup("".join(markup) if isinstance(markup, list) else markup).get_text("\n")
+        else:
+            text = out.get("text") or data.get("text/markdown") or data.get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+        lines += [_flat(line) for line in text.splitlines() if len(line.strip()) >= 25]
     return lines
 
 
@@ -89,9 +96,9 @@ def test_is_reveal_reads_the_cell_metadata():
                          ids=lambda p: p.stem)  # fmt: skip
 def test_every_saved_notebooks_reveals_are_closed_in_the_static_book(path):
     nb = nbformat.read(path, as_version=4)
-    page = notebook_html(path)
-    outside = _DETAILS.sub("", page)
-    inside = "".join(_DETAILS.findall(page))
+    soup = _soup(notebook_html(path))
+    outside = _flat(_outside_reveals(soup))
+    inside = _flat(" ".join(d.get_text(" ") for d in soup.select("details")))
     revealed = [line for c in nb.cells if is_reveal(c) for line in _output_lines(c)]
     shown = [line for c in nb.cells if not is_reveal(c) for line in _output_lines(c)]
     assert revealed, f"{path.name}: reveal cells with no text output to check"
@@ -100,7 +107,7 @@ def test_every_saved_notebooks_reveals_are_closed_in_the_static_book(path):
             continue
         assert line not in outside, f"{path.name}: {line!r} is visible outside a closed <details>"
         assert line in inside
-    assert not re.search(r"<details\b[^>]*\bopen\b", page)
+    assert not soup.select("details[open]")
 
 
 def test_build_site_writes_the_pages_with_their_reveals_closed(tmp_path):
@@ -136,6 +143,29 @@ def test_a_widget_becomes_a_card_and_its_printed_summary_is_not_repeated():
     practise = card.select_one(".nogo-drill-practise").get_text(" ", strip=True)
     assert "make lab" in practise and "notebooks/demo.ipynb" in practise and "nogo coach demo" in practise
     assert nb.cells[1].outputs == []  # the card holds the summary: the printed copy goes
+
+
+def test_a_summary_shown_as_prose_in_the_next_cell_is_not_repeated_either():
+    summary = "Set the policy (demo): 100 decisions over 30 days\nPolicy: t_lo=0\n  expected cost: $5"
+
+    def prose(plain: str) -> dict:  # nogo.say's output: HTML, with a Markdown copy as its plain text
+        return nbformat.v4.new_output("execute_result", data={"text/html": "<p>…</p>", "text/plain": plain})
+
+    same = prose(
+        "Set the policy (demo): 100 decisions over 30 days\n\nPolicy: t\\_lo=0\n\n- expected cost: $5"
+    )
+    other = prose("Submitted: t_lo=0.2. Regret $3.")
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_code_cell("policy = PolicyDrill(case)\npolicy", outputs=[_widget(summary)]),
+            v4.new_code_cell("say(policy.summary_text())", outputs=[same, other]),
+        ]
+    )
+    replace_widgets(nb, notebook="demo", case_id="demo")
+    card = _soup(nb.cells[0].outputs[0].data["text/html"])
+    assert card.select_one("table th").get_text() == "policy"  # read from the widget's own fallback
+    assert nb.cells[1].outputs == [other]  # the same words go; other words stay
 
 
 def test_a_summary_after_an_attempt_is_never_shown_only_the_drill_named():

@@ -318,16 +318,33 @@ def _tails(text: str) -> list[str]:
     return ["\n".join(lines[k:]) for k in range(len(lines))]
 
 
+def _words(text: str) -> str:
+    """Text compared word by word: line breaks, Markdown bullets and escapes do not make a difference.
+
+    Examples
+    --------
+    >>> _words("Policy: t\\\\_lo=0\\n\\n- cost: $5") == _words("Policy: t_lo=0\\n  cost: $5")
+    True
+    """
+    lines = (re.sub(r"^\s*[-*]\s+", "", line) for line in text.replace("\\", "").splitlines())
+    return " ".join(" ".join(lines).split())
+
+
 def _without(outputs: list, summaries: set[str]) -> list:
-    """``outputs`` with every printed copy of ``summaries`` removed (a whole stream, or its last lines)."""
+    """``outputs`` without the copies of ``summaries``: a displayed output whose plain text is one of
+    them, or a printed stream that is one (or ends with one, after other printed lines)."""
     kept = []
     for out in outputs:
-        if out.get("output_type") == "stream" and summaries:
+        kind = out.get("output_type")
+        if kind in ("execute_result", "display_data") and not _is_widget(out):
+            if _words(_text(out)) in {_words(summary) for summary in summaries}:
+                continue
+        elif kind == "stream":
             text = _text(out).rstrip()
             for summary in summaries:
                 if text.endswith(summary) and (text == summary or text[: -len(summary)].endswith("\n")):
                     text = text[: -len(summary)].rstrip()
-            if not text:
+            if not text.strip():
                 continue
             if text != _text(out).rstrip():
                 out = nbformat.v4.new_output("stream", name=out.get("name", "stdout"), text=text + "\n")
@@ -344,11 +361,11 @@ def replace_widgets(
 ) -> int:
     """Replace, in place, every widget output of ``nb`` with its drill's card; return how many.
 
-    A widget's summary is read from its ``text/plain`` fallback, else from the last lines printed in its
-    cell or in the next code cell, and only when it is a summary of the drill the cell builds (when the
-    cell names one). Where the notebook prints that summary (in the widget's cell or in the next code
-    cell), the printed copy is dropped: the card holds it. ``case_of`` gives the case file of a case id
-    (for the items of a drill's lists), or None.
+    A widget's summary is read from its ``text/plain`` fallback, else from the last lines of an output
+    (printed or displayed) in its cell or in the next code cell, and only when it is a summary of the drill
+    the cell builds (when the cell names one). Where the notebook shows that summary again (in the
+    widget's cell or in the next code cell), the copy is dropped: the card holds it. ``case_of`` gives
+    the case file of a case id (for the items of a drill's lists), or None.
     """
     cells, replaced = nb.cells, 0
     for k, cell in enumerate(cells):
@@ -358,7 +375,7 @@ def replace_widgets(
         printed = [
             tail
             for o in [*cell.outputs, *(after.outputs if after is not None else [])]
-            if o.get("output_type") == "stream"
+            if not _is_widget(o) and o.get("output_type") != "error"
             for tail in _tails(_text(o))
         ]
         built = read_drill(None, cell.source).spec  # the drill the cell's code builds, if it names one

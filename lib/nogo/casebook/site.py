@@ -46,6 +46,7 @@ from nogo.casebook.site_pages import (
     first_paragraph,
     index_html,
     page_chrome,
+    page_position,
     reading_order,
 )
 from nogo.cases.project import Project
@@ -127,13 +128,15 @@ def notebook_html(
     project: Project | None = None,
     prev: SitePage | None = None,
     nxt: SitePage | None = None,
+    where: str = "",
 ) -> str:
     """One executed notebook as a self-contained HTML page with no references to the network.
 
     ``path`` is a notebook file or an already-read notebook. Code is hidden until the reader asks for it;
     each drill's widget becomes a card (its case file read from ``project``, when given); reveal cells
     (:func:`is_reveal`) are inside closed ``<details>`` elements; ``prev`` and ``nxt`` are the pages the
-    bar and the pager link to, beside the index.
+    bar and the pager link to, beside the index; ``where`` says in the bar where the page sits
+    ("Case 2 of 3").
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -167,7 +170,7 @@ def notebook_html(
         extra_loaders=[jinja2.DictLoader({"nogo_site.html.j2": _TEMPLATE})],
         template_file="nogo_site.html.j2",
     )
-    bar, pager = page_chrome(prev, nxt)
+    bar, pager = page_chrome(prev, nxt, where)
     resources = {"metadata": {"name": name}, "nogo_style": STYLE, "nogo_bar": bar, "nogo_pager": pager}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = _EXTERNAL_SCRIPT.sub("", body)  # a template's script from the network, should one come back
@@ -197,7 +200,10 @@ def build_site(project: Project, executed: Path, out: Path) -> Path:
     for k, page in enumerate(pages):
         prev = pages[k - 1] if k > 0 else None
         nxt = pages[k + 1] if k + 1 < len(pages) else None
-        text = notebook_html(executed / f"{page.name}.ipynb", page.title, project=project, prev=prev, nxt=nxt)
+        text = notebook_html(
+            executed / f"{page.name}.ipynb", page.title, project=project, prev=prev, nxt=nxt,
+            where=page_position(page, pages),
+        )  # fmt: skip
         (out / page.href).write_text(text, encoding="utf-8")
     index = out / "index.html"
     coaching = bool(APP_NOTEBOOKS & set(names))  # a session can be run: say how

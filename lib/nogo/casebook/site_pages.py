@@ -31,6 +31,7 @@ __all__ = [
     "first_paragraph",
     "index_html",
     "page_chrome",
+    "page_position",
     "reading_order",
 ]
 
@@ -113,6 +114,7 @@ body.nogo-page { padding: 0; margin: 0; }
 .nogo-bar a:hover { text-decoration: underline; }
 .nogo-bar .nogo-home { font-weight: 700; color: var(--nogo-ink); }
 .nogo-bar .nogo-steps { display: flex; gap: 1rem; flex: 1; }
+.nogo-bar .nogo-where { color: var(--nogo-muted); }
 .nogo-code-toggle { cursor: pointer; border: 1px solid var(--nogo-accent); color: var(--nogo-accent);
   border-radius: 999px; padding: 0.15rem 0.8rem; font-size: 0.88rem; white-space: nowrap; }
 #nogo-show-code:focus-visible ~ .nogo-bar .nogo-code-toggle { outline: 2px solid var(--nogo-accent);
@@ -159,6 +161,7 @@ details.nogo-reveal > summary { cursor: pointer; color: var(--nogo-accent); font
 .jp-RenderedHTMLCommon .nogo-drill th { font-weight: 600; color: var(--nogo-muted); white-space: nowrap; }
 .nogo-drill-practise { color: var(--nogo-muted); font-size: 0.88rem; border-top: 1px solid var(--nogo-line);
   padding-top: 0.45rem; }
+.nogo-drill-practise code { white-space: nowrap; }
 """
 
 _INDEX_STYLE = """
@@ -317,8 +320,17 @@ drills; set the <code>learner</code> parameter to keep your attempts, and
 """
 
 
-def page_chrome(prev: SitePage | None, nxt: SitePage | None) -> tuple[str, str]:
-    """(the bar above a page, the pager below it): index, previous and next links, the code toggle.
+def page_position(page: SitePage, pages: list[SitePage]) -> str:
+    """Where a page sits for a reader: "Start here", "Case 2 of 3", or nothing."""
+    cases = [p.name for p in pages if p.kind == "case"]
+    if page.kind == "start":
+        return "Start here"
+    return f"Case {cases.index(page.name) + 1} of {len(cases)}" if page.kind == "case" else ""
+
+
+def page_chrome(prev: SitePage | None, nxt: SitePage | None, where: str = "") -> tuple[str, str]:
+    """(the bar above a page, the pager below it): index, where the page is, previous and next links, the
+    code toggle.
 
     The toggle is a checkbox before the bar and the page, so the stylesheet shows code only when it is
     ticked (no script needed).
@@ -332,7 +344,8 @@ def page_chrome(prev: SitePage | None, nxt: SitePage | None) -> tuple[str, str]:
     bar = (
         '<input type="checkbox" id="nogo-show-code" class="nogo-visually-hidden">'
         '<header class="nogo-bar"><a class="nogo-home" href="index.html">No-Go casebook</a>'
-        f'<nav class="nogo-steps" aria-label="Pages">{steps}</nav>'
+        + (f'<span class="nogo-where">{e(where)}</span>' if where else "")
+        + f'<nav class="nogo-steps" aria-label="Pages">{steps}</nav>'
         '<label for="nogo-show-code" class="nogo-code-toggle"><span class="nogo-when-hidden">Show code</span>'
         '<span class="nogo-when-shown">Hide code</span></label></header>'
     )
