@@ -6,6 +6,7 @@ import ast
 import hashlib
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -256,7 +257,7 @@ def test_report_button_writes_the_session_report(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- serving
 def test_voila_command_binds_loopback_by_default():
     cmd = coach.voila_command("a.ipynb", port=9000, python="py")
-    assert cmd[:4] == ["py", "-m", "voila", "a.ipynb"]
+    assert cmd[:3] == ["py", str(serve.VOILA_LAUNCHER), "a.ipynb"]
     assert "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd and "--port=9000" in cmd
     assert "--strip_sources=True" in cmd
     assert "--Voila.ip=192.168.1.5" in coach.voila_command("a.ipynb", ip="192.168.1.5", token=TOKEN)
@@ -273,6 +274,39 @@ TOKEN = "s3cret-token-for-tests-only"
 def _settings(cmd: list[str]) -> dict:
     [arg] = [a for a in cmd if a.startswith("--Voila.tornado_settings=")]
     return ast.literal_eval(arg.split("=", 1)[1])  # traitlets reads a Python literal
+
+
+def _voila_page(template: str, name: str, monkeypatch) -> str:
+    """Voila's page ``name`` rendered as Voila renders it, with ``template`` and No-Go's templates found."""
+    import jinja2
+    from voila.paths import collect_template_paths
+    from voila.utils import create_include_assets_functions
+
+    from nogo.app.voila_app import jupyter_path
+
+    monkeypatch.setenv("JUPYTER_PATH", jupyter_path(os.environ.get("JUPYTER_PATH")))
+    paths = collect_template_paths(["voila", "nbconvert"], template, prune=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths), extensions=["jinja2.ext.i18n"], autoescape=True
+    )
+    env.install_null_translations(newstyle=False)
+    url = "http://127.0.0.1:8866/"
+    assets = create_include_assets_functions(template, url)
+    return env.get_template(name).render(open_url=url, base_url=url, theme="light", **assets)
+
+
+OFF_MACHINE = re.compile(r"<(?:link|script)[^>]+(?:href|src)=[\"'](?:https?:)?//(?!127\.0\.0\.1)")
+
+
+def test_voila_pages_link_nothing_off_the_machine(monkeypatch):
+    """The page that opens the browser (and Voila's error and folder pages, which share its frame) links
+    no stylesheet from a CDN with No-Go's template; Voila's own lab template does (Font Awesome)."""
+    ours = _voila_page(serve.VOILA_TEMPLATE, "browser-open.html", monkeypatch)
+    assert "Opening" in ours and "static/index.css" in ours and not OFF_MACHINE.search(ours), ours
+    voilas = _voila_page("lab", "browser-open.html", monkeypatch)
+    assert OFF_MACHINE.search(voilas) and "font-awesome" in voilas  # what the override removes
+    index = (serve.VOILA_LAUNCHER.parent / "jupyter/voila/templates/nogo/index.html.j2").read_text()
+    assert "{%- extends 'voila/templates/lab/index.html.j2' -%}" in index  # the app page: lab's, filtered
 
 
 def test_voila_command_allows_only_loopback_hosts_by_default():
@@ -369,7 +403,7 @@ def test_serve_passes_an_absolute_notebook_path(calls, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, ["serve", "notebooks/coaching.ipynb", "--no-browser"])
     assert result.exit_code == 0, result.output
-    assert calls[-1][3] == str(ROOT / "notebooks" / "coaching.ipynb")
+    assert calls[-1][2] == str(ROOT / "notebooks" / "coaching.ipynb")  # after python and the launcher
 
 
 def test_serve_is_loopback_unless_the_ip_flag_says_otherwise(calls):

@@ -4,6 +4,13 @@
 only loopback Host names (and the ``--ip`` one), with a token required beyond loopback
 (:func:`check_exposure`); :class:`HostAllowlistIdentityProvider` is the Host check for a non-loopback
 address, built on first use (it needs jupyter_server).
+
+The app page is No-Go's Voila template (:data:`VOILA_TEMPLATE`, in ``nogo/app/jupyter/voila/templates``;
+the command runs Voila through :mod:`nogo.app.voila_app`, which puts that folder on ``JUPYTER_PATH``):
+Voila's lab template without the Font Awesome stylesheets it links from a CDN, so a served page asks
+nothing of the network. Kernels start
+with CurveZMQ transport encryption (:func:`kernel_encryption_args`), so they do not warn that they run
+"over TCP without encryption".
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ __all__ = [
     "check_exposure",
     "host_allowed",
     "is_loopback",
+    "kernel_encryption_args",
     "voila_command",
 ]
 
@@ -33,6 +41,33 @@ EXPOSURE_WARNING = (
     "the token can open the app and run the notebook's code through its widgets, with your user's rights "
     "on this machine. Do this only on a network you trust, and share the token only with learners."
 )
+
+
+VOILA_TEMPLATE = "nogo"
+"""No-Go's Voila template: Voila's ``lab`` template with no stylesheet from a CDN."""
+VOILA_LAUNCHER = Path(__file__).resolve().with_name("voila_app.py")
+"""Runs Voila with No-Go's templates found (:mod:`nogo.app.voila_app`); run by path."""
+
+
+def kernel_encryption_args() -> list[str]:
+    """The server option that starts kernels with CurveZMQ transport encryption, where supported.
+
+    ipykernel warns on every start that a kernel "is running over TCP without encryption" unless its
+    manager provisions CurveZMQ keys; jupyter_server's documented switch is
+    ``MappingKernelManager.transport_encryption`` (``auto``: when the kernelspec declares support, as
+    ipykernel's ``python3`` does). Empty where pyzmq lacks CurveZMQ or jupyter_server predates it.
+
+    Examples
+    --------
+    >>> kernel_encryption_args() in (["--MappingKernelManager.transport_encryption=auto"], [])
+    True
+    """
+    import zmq
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+
+    if zmq.has("curve") and MappingKernelManager.class_traits().get("transport_encryption") is not None:
+        return ["--MappingKernelManager.transport_encryption=auto"]
+    return []
 
 
 # --------------------------------------------------------------------------- serving
@@ -183,7 +218,9 @@ def voila_command(
     """The command line serving ``notebook`` in app mode with Voila (widgets and prose, no code).
 
     Bound to ``ip`` (default 127.0.0.1, this machine only). Sources are stripped (Voila's default, made
-    explicit); the kernel runs with the notebook's folder as its working folder.
+    explicit); the kernel runs with the notebook's folder as its working folder. The page is
+    :data:`VOILA_TEMPLATE`, through :data:`VOILA_LAUNCHER`, and kernels are encrypted
+    (:func:`kernel_encryption_args`).
 
     Only the Host names of :func:`allowed_hosts` are answered (a web page that rebinds its own name to
     127.0.0.1 is refused with 403): on loopback or a named ``ip`` by jupyter_server's own Host check
@@ -193,10 +230,12 @@ def voila_command(
 
     Examples
     --------
-    >>> voila_command("nb.ipynb", port=8866, python="python")  # doctest: +NORMALIZE_WHITESPACE
-    ['python', '-m', 'voila', 'nb.ipynb', '--Voila.ip=127.0.0.1', '--strip_sources=True',
+    >>> cmd = voila_command("nb.ipynb", port=8866, python="python")
+    >>> cmd[:2] == ["python", str(VOILA_LAUNCHER)], cmd[2:]  # doctest: +NORMALIZE_WHITESPACE
+    (True, ['nb.ipynb', '--Voila.ip=127.0.0.1', '--strip_sources=True', '--template=nogo',
+     '--MappingKernelManager.transport_encryption=auto',
      "--Voila.tornado_settings={'allow_remote_access': False, 'local_hostnames': ['localhost']}",
-     '--no-browser', '--port=8866']
+     '--no-browser', '--port=8866'])
     """
     if not isinstance(ip, str) or not ip.strip() or any(c.isspace() for c in ip.strip()):
         raise InputError(f"ip: expected an address such as 127.0.0.1, got {ip!r}")
@@ -205,7 +244,8 @@ def voila_command(
     ip = ip.strip()
     token = check_exposure(ip, token)
     hosts = allowed_hosts(ip)
-    cmd = [python, "-m", "voila", str(notebook), f"--Voila.ip={ip}", "--strip_sources=True"]
+    cmd = [python, str(VOILA_LAUNCHER), str(notebook), f"--Voila.ip={ip}", "--strip_sources=True"]
+    cmd += [f"--template={VOILA_TEMPLATE}", *kernel_encryption_args()]
     settings: dict[str, Any]
     if all(is_loopback(h) or not _is_address(h) for h in hosts):  # jupyter_server's check suffices
         settings = {"allow_remote_access": False, "local_hostnames": [h for h in hosts if not _is_address(h)]}
