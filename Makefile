@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check lib tests
 	scripts/ensure-browser.sh
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2
-	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" --nbval notebooks \
+	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" --nbval notebooks --ignore=notebooks/variants \
 	  --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 lint: $(STAMP)

@@ -15,12 +15,14 @@ from nogo.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
 def _run(*args):
     return CliRunner().invoke(main, list(args))
 
 
 def test_every_command_has_help():
-    for command in ["list", "check", "run", "variant", "build", "refresh", "data", "index", "lab", "progress"]:
+    for command in ["list", "check", "run", "variant", "build", "refresh", "data", "index", "lab", "progress",
+                    "serve", "coach", "interview"]:  # fmt: skip
         result = _run(command, "--help")
         assert result.exit_code == 0, command
         assert "Usage:" in result.output
@@ -150,15 +152,22 @@ def test_variant_of_an_unknown_case_is_named(project):
 def test_progress_prints_history_and_what_next(tmp_path):
     path = tmp_path / "p.sqlite3"
     with nogo.ProgressStore(path) as store:
-        for i, (choice, best) in enumerate([("act", "escalate"), ("escalate", "escalate"), ("act", "decline")]):
+        for i, (choice, best) in enumerate(
+            [("act", "escalate"), ("escalate", "escalate"), ("act", "decline")]
+        ):
             store.record_attempt(
                 learner="ana", case_id="loan-steering", variant_seed=1, drill="stream", item=f"item {i}",
                 choice=choice, cost_usd=10.0 * i, optimal_choice=best, optimal_cost_usd=5.0, time_taken_seconds=3.0,
             )  # fmt: skip
     out = _run("progress", "--learner", "ana", "--store", str(path))
     assert out.exit_code == 0, out.output
-    assert re.search(r"\nloan-steering\s+stream\s+3\s+33%\s+\$15\s+\$5\s+3 s\s+20\d\d-\d\d-\d\d\n", out.output)
-    assert "Practise next:" in out.output and "loan-steering / stream: mean regret $5.00, accuracy 33%" in out.output
+    assert re.search(
+        r"\nloan-steering\s+stream\s+3\s+33%\s+\$15\s+\$5\s+3 s\s+20\d\d-\d\d-\d\d \d\d:\d\d\n", out.output
+    )
+    assert (
+        "Practise next:" in out.output
+        and "loan-steering / stream: mean regret $5.00, accuracy 33%" in out.output
+    )
     assert "bob: no attempts yet" in _run("progress", "--learner", "bob", "--store", str(path)).output
     missing = _run("progress", "--learner", "ana", "--store", str(tmp_path / "none.sqlite3"))
     assert missing.exit_code != 0 and "no progress store yet" in missing.output
@@ -188,7 +197,8 @@ def test_progress_reads_plainly_no_scientific_notation_no_microseconds(tmp_path)
     table = out.output.split("\n\n")[1].splitlines()
     header = ["case", "drill", "answers", "right", "regret", "per", "answer", "time", "each", "last", "(UTC)"]
     assert table[0].split() == header
-    assert max(len(line) for line in table) <= 84, table  # it was 190 wide before
+    assert max(len(line) for line in table) <= 100, table  # it was 190 wide before
+    assert all(re.search(r" 20\d\d-\d\d-\d\d \d\d:\d\d$", line) for line in table[1:]), table  # to the minute
     assert re.search(r"\nloan-steering\s+stream\s+2\s+0%\s+\$6\.7M\s+\$3\.4M\s", out.output)
     assert re.search(r"\nloan-steering\s+policy\s+1\s+0%\s+\$37\.4K\s+\$37\.4K\s+1 min 37 s\s", out.output)
     assert "mean regret $3,369,431, accuracy 0% over 2 attempts" in out.output
@@ -203,3 +213,6 @@ def test_lab_passes_jupyterlab_options_through(project, monkeypatch):
     assert cmd[1:4] == ["-m", "jupyter", "lab"]
     assert cmd[-2:] == ["--no-browser", "--ServerApp.port=8899"]
     assert f"--ServerApp.root_dir={project / 'notebooks'}" in cmd
+    hidden = next(a for a in cmd if a.startswith("--ContentsManager.hide_globs="))
+    assert "'_*.ipynb'" in hidden and "'__pycache__'" in hidden  # the templates, and Lab's own defaults
+    assert "--MappingKernelManager.transport_encryption=auto" in cmd  # no TCP warning from Lab's kernels

@@ -1,7 +1,8 @@
-"""The ``nogo`` command: list, check, run, vary, build and open the casebook.
+"""The ``nogo`` command: list, check, run, vary, build and open the casebook; coach and interview.
 
 Every command takes ``--help``. It works from the project folder (or below it), or anywhere with
-``NOGO_ROOT`` set to the project folder.
+``NOGO_ROOT`` set to the project folder. What it prints fits 100 columns, with numbers formatted for
+people (:mod:`nogo.app.terminal`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 import click
 import yaml
 
+from nogo.app.lab import VARIANTS, lab_command, open_in_lab
+from nogo.app.terminal import fit, minute, parameters_text, shown_path, wrapped_table
 from nogo.casebook.notebooks import NotebookResult, inside, run_many, writable_folder
 from nogo.cases.project import Project
 from nogo.errors import InputError, NogoError
@@ -54,7 +57,7 @@ def list_cases() -> None:
     if table.empty:
         click.echo("No cases yet: copy casebook/_template.yaml to start one (README: Add a case).")
         return
-    click.echo(table[["case", "domain", "status", "models"]].to_string(index=False))
+    click.echo(wrapped_table(table[["case", "domain", "status", "models"]], "models"))
 
 
 @main.command()
@@ -67,9 +70,10 @@ def check() -> None:
     """
     from nogo.casebook.catalogue import problems
 
-    found = problems(_project())
-    for p in found:
-        click.echo(f"- {p}")
+    project = _project()
+    found = problems(project)
+    for p in found:  # one line each, file:line first (editors jump to it); paths from the project folder
+        click.echo(f"- {p}".replace(f"{project.root}{os.sep}", ""))
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in the casebook")
     click.echo("casebook ok")
@@ -122,13 +126,14 @@ def _check_notebook_parameters(project: Project, name: str, values: dict[str, An
     return values
 
 
-def _report(results: list[NotebookResult]) -> None:
+def _report(results: list[NotebookResult], root: Path | None = None) -> None:
     width = max(len(r.name) for r in results)
     click.echo("\n" + f"{'notebook':<{width}}  status  seconds  detail")
     for r in results:
         status = "ok" if r.ok else "FAILED"
-        detail = str(r.output) if r.ok else (f"cell {r.cell}: " if r.cell is not None else "") + r.error
-        click.echo(f"{r.name:<{width}}  {status:<6}  {r.seconds:7.1f}  {detail}")
+        where = shown_path(r.output, root)
+        detail = where if r.ok else (f"cell {r.cell}: " if r.cell is not None else "") + r.error
+        click.echo(fit(f"{r.name:<{width}}  {status:<6}  {r.seconds:7.1f}  {detail}"))
     failed = [r for r in results if not r.ok]
     click.echo(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
 
@@ -139,7 +144,7 @@ def _execute(project: Project, names: list[str], params: dict[str, dict], out: P
     work = [(project.notebooks / f"{n}.ipynb", out / f"{n}.ipynb", params.get(n, {})) for n in names]
     with tqdm(total=len(work), desc="notebooks", unit="nb", file=sys.stderr) as bar:
         results = run_many(work, workers=jobs, cwd=project.notebooks, on_done=lambda r: bar.update())
-    _report(results)
+    _report(results, project.root)
     return all(r.ok for r in results)
 
 
@@ -189,28 +194,35 @@ def run(names: tuple[str, ...], pairs: tuple[tuple[str, str], ...], jobs: int, o
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the executed notebook [default: build/variants].",
+    help=f"Folder for the executed notebook [default: notebooks/{VARIANTS}, shown by JupyterLab].",
 )
 def variant(case_id: str, seed: int, out: Path | None) -> None:
-    """Draw a parameter set from the case's variant ranges and execute it."""
+    """Draw a parameter set from the case's variant ranges and execute it.
+
+    The executed notebook goes to notebooks/variants/<case>-seed<N>.ipynb, which JupyterLab (nogo lab)
+    shows as variants/<case>-seed<N>.ipynb; git and the test suites ignore that folder.
+    """
     project = _project()
     try:
         values = project.case(case_id).variant(seed)
         notebook = project.notebook(case_id)
+        if out is None:  # the default folder stays inside the project, even through a symlink
+            inside(project.root, project.notebooks / VARIANTS)
     except NogoError as exc:
         raise _fail(exc) from None
-    folder = _out_folder(out, project.root / "build" / "variants")
+    folder = _out_folder(out, project.notebooks / VARIANTS)
     try:
         target = inside(folder, folder / f"{case_id}-seed{seed}.ipynb")
     except NogoError as exc:
         raise _fail(exc) from None
-    click.echo(f"{case_id} variant {seed}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    click.echo(fit(f"{case_id} variant {seed}: " + parameters_text(values)))
     from nogo.casebook.notebooks import execute
 
     result = execute(notebook, target, values, cwd=project.notebooks)
-    _report([result])
+    _report([result], project.root)
     if not result.ok:
         raise SystemExit(1)
+    click.echo(fit("\n" + open_in_lab(project, target)))
 
 
 @main.command()
@@ -297,8 +309,18 @@ def index(check_only: bool) -> None:
     default=None,
     help="The progress store [default: $NOGO_DATA_DIR or the per-user data folder].",
 )
-def progress(learner: str, store_path: Path | None) -> None:
-    """Print a learner's practice history, what to practise next, and their track record."""
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every attempt, every column at full precision, to this CSV file.",
+)
+def progress(learner: str, store_path: Path | None, csv_path: Path | None) -> None:
+    """Print a learner's practice history, what to practise next, and their track record.
+
+    The table is for reading (compact dollars, percentages, minutes); --csv writes the raw attempts.
+    """
     from nogo.practice.progress import ProgressStore, progress_path
     from nogo.practice.track_record import track_record
 
@@ -309,21 +331,30 @@ def progress(learner: str, store_path: Path | None) -> None:
         with ProgressStore(path, read_only=True) as store:  # reading never creates or writes
             history = store.history(learner)
             suggestions = store.suggest_next(learner)
-            record = track_record(store.attempts(learner), store.rubric_marks(learner), store.clock())
+            attempts = store.attempts(learner)
+            record = track_record(attempts, store.rubric_marks(learner), store.clock())
     except NogoError as exc:
         raise _fail(exc) from None
     if history.empty:
-        click.echo(f"{learner}: no attempts yet in {path}")
+        click.echo(fit(f"{learner}: no attempts yet in {path}"))
         return
-    click.echo(f"{learner}: practice history ({path})\n")
+    click.echo(fit(f"{learner}: practice history ({path})") + "\n")
     click.echo(_history_table(history))
     if not suggestions.empty:
         click.echo("\nPractise next:")
         for row in suggestions.itertuples():
             what = row.dimension if row.kind == "rubric" else f"{row.case_id} / {row.drill}"
             what += f" / {row.item}" if row.kind == "review" else ""
-            click.echo(f"  {row.rank}. {what}: {row.reason}")
-    click.echo(f"\n{record.to_text()}")  # calibration, regret per drill, rubric, what is due (issue 14)
+            click.echo(fit(f"  {row.rank}. {what}: {row.reason}"))
+    click.echo("\n" + fit(record.to_text()))  # calibration, regret per drill, rubric, what is due
+    if csv_path is not None:
+        try:
+            attempts.to_csv(csv_path, index=False)
+        except OSError as exc:
+            raise click.ClickException(
+                f"--csv {csv_path}: cannot write there ({exc.strerror or exc})"
+            ) from None
+        click.echo(fit(f"\nevery attempt, at full precision: {csv_path}"))
 
 
 _HISTORY_HEADERS = {
@@ -335,24 +366,21 @@ _HISTORY_HEADERS = {
 
 def _history_table(history: Any) -> str:
     """A learner's history as a narrow table a person reads: compact dollars, shares as percentages,
-    durations, the last day practised (no scientific notation, no microseconds)."""
+    durations, the last time practised to the minute (no scientific notation, no microseconds)."""
     from nogo.formatting import text_table
 
-    return text_table(history[list(_HISTORY_HEADERS)], {"last_practised": "date"}, headers=_HISTORY_HEADERS)
+    return text_table(history[list(_HISTORY_HEADERS)], {"last_practised": minute}, headers=_HISTORY_HEADERS)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
 def lab(lab_args: tuple[str, ...]) -> None:
-    """Open JupyterLab on the start-here notebook (extra arguments go to JupyterLab)."""
-    project = _project()
-    first = "start-here.ipynb" if (project.notebooks / "start-here.ipynb").exists() else ""
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={project.notebooks}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    if first:
-        cmd.append(f"--LabApp.default_url=/lab/tree/{first}")
-    raise SystemExit(subprocess.call([*cmd, *lab_args]))
+    """Open JupyterLab on the start-here notebook (extra arguments go to JupyterLab).
+
+    The file browser shows the cases, start-here, coaching and variants/ (nogo variant); it hides the
+    templates (_*.ipynb), which authors copy with cp (README: Add a case).
+    """
+    raise SystemExit(subprocess.call(lab_command(_project(), lab_args)))
 
 
 def _serve(
@@ -374,7 +402,9 @@ def _serve(
         env["NOGO_ROOT"] = str(root)
     host = f"[{ip}]" if ":" in ip else ip
     query = f"?token={token}" if token else ""
-    click.echo(f"serving {notebook} on http://{host}:{port or 8866}/{query} (Ctrl-C stops it)")
+    click.echo(
+        fit(f"serving {shown_path(notebook, root)} on http://{host}:{port or 8866}/{query} (Ctrl-C stops it)")
+    )
     return subprocess.call(cmd, cwd=str(notebook.parent), env=env)
 
 
@@ -455,19 +485,95 @@ def coach(
         check_exposure(ip, token)  # before the notebook runs: no token beyond loopback, no session
     except NogoError as exc:
         raise _fail(exc) from None
-    click.echo(
-        f"{case_id} variant --seed {seed} (replay with it): "
-        + ", ".join(f"{k}={v}" for k, v in values.items())
-    )
+    click.echo(fit(f"{case_id} variant --seed {seed} (replay with it): " + parameters_text(values)))
     claimed = claim_session_path(project.root / "build" / "coaching", learner, params["case_id"], seed)
     if claimed.message:
         click.secho(claimed.message, fg="yellow", err=True)
     out = claimed.path
     result = execute(project.notebooks / "coaching.ipynb", out, params, cwd=project.notebooks)
-    _report([result])
+    _report([result], project.root)
     if not result.ok:
         raise SystemExit(1)
     raise SystemExit(_serve(out, port, ip, not no_browser, project.root, token))
+
+
+def _person(option: str, value: str, *, empty_ok: bool) -> str:
+    """A name given on the command line: printable, at most 100 characters, surrounding spaces dropped."""
+    name = value.strip()
+    if (not name and not empty_ok) or len(name) > 100 or any(not c.isprintable() for c in name):
+        raise click.BadParameter(
+            f"expected a name of 1 to 100 printable characters, got {value[:100]!r}", param_hint=option
+        )
+    return name
+
+
+@main.command()
+@click.option("--seed", type=SEED, default=None, help="The interview's seed [default: a fresh one, printed].")
+@click.option(
+    "--case", "case_id", default=None, help="Interview on this case, its variant --seed [default: drawn]."
+)
+@click.option(
+    "--learner", default="", help="Who is interviewed; rubric marks are saved under it [default: none]."
+)
+@click.option("--marked-by", default="coach", show_default=True, help="Who marks the rubric.")
+@click.option(
+    "--print", "print_sheet", is_flag=True, help="Print the interviewer's sheet instead of serving."
+)
+@_PORT
+@_IP
+@_NO_BROWSER
+@_TOKEN
+def interview(
+    seed: int | None, case_id: str | None, learner: str, marked_by: str, print_sheet: bool, port: int | None,
+    ip: str, no_browser: bool, token: str | None,
+) -> None:  # fmt: skip
+    """Run a mock interview in app mode (Voila), as nogo coach serves a session.
+
+    The candidate reads the brief, types an answer to each question (the case's, then one per rubric
+    dimension) and presses Reveal: each answer appears beside the weak and the strong pattern, and the
+    rubric checklist takes the coach's marks (saved to the learner's track record with --learner).
+    The case and its variant are drawn from --seed (printed, to replay), or --case names the case and
+    --seed is its variant seed. With --print, print the interviewer's sheet (the brief, the questions,
+    what a weak and a strong answer sound like) for an interview held aloud, and serve nothing.
+    """
+    import secrets
+
+    import nbformat
+
+    from nogo.app.coach import check_exposure, claim_session_path
+    from nogo.app.interview import draw_interview, interview_notebook, interview_sheet
+    from nogo.casebook.notebooks import execute
+
+    project = _project()
+    learner = _person("--learner", learner, empty_ok=True)
+    marked_by = _person("--marked-by", marked_by, empty_ok=False)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    try:
+        chosen = draw_interview(seed, case_id, project=project)
+        if not print_sheet:
+            check_exposure(ip, token)  # before anything runs: no token beyond loopback, no interview
+    except NogoError as exc:
+        raise _fail(exc) from None
+    if print_sheet:
+        click.echo(interview_sheet(chosen))
+        return
+    replay = f"--seed {seed}" + (f" --case {case_id}" if case_id else "")
+    click.echo(
+        fit(f"Mock interview on {chosen.case.id}, variant {chosen.variant_seed} (replay with {replay})")
+    )
+    claimed = claim_session_path(project.root / "build" / "interviews", learner, chosen.case.id, seed)
+    if claimed.message:
+        click.secho(fit(claimed.message), fg="yellow", err=True)
+    params = {"learner": learner, "seed": seed, "case_id": case_id or "", "marked_by": marked_by}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "interview.ipynb"
+        nbformat.write(interview_notebook(), source)
+        result = execute(source, claimed.path, params, cwd=claimed.path.parent)
+    _report([result], project.root)
+    if not result.ok:
+        raise SystemExit(1)
+    raise SystemExit(_serve(claimed.path, port, ip, not no_browser, project.root, token))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -284,5 +284,3 @@ class ReportButton:
 
     def __repr__(self) -> str:
         return self.summary_text()
-
-
