@@ -1,5 +1,7 @@
 """App mode: `nogo coach` serves a variant of every case with Voila; no code shows, the drills work, the report
-opens."""
+opens; `nogo interview` serves a mock interview. No request leaves the machine (No-Go's Voila template
+drops the Font Awesome stylesheets Voila's lab template links from a CDN), and no kernel warns that it
+runs over TCP without encryption."""
 
 from __future__ import annotations
 
@@ -22,14 +24,34 @@ from tests.conftest import case_ids
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser-screenshots"
 LEARNER, SEED = "app-e2e", 7
-# Voila's lab template links two Font Awesome stylesheets from a CDN (its bundle already carries the
-# icons). They are blocked like every off-machine request; the page works without them, so the test
-# allows exactly these two and nothing else.
-VOILA_ICON_CSS = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
+KERNEL_WARNING = "without encryption"  # ipykernel's "Kernel is running over TCP without encryption"
 
 
-def _unexpected(blocked: list[str]) -> list[str]:
-    return [u for u in blocked if not (u.startswith(VOILA_ICON_CSS) and u.endswith(".css"))]
+def _start(cmd: list[str], lab, log: Path, what: str):
+    """Run a `nogo` app command in its own process group; wait until it serves; return (process, url)."""
+    port = _free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen([*cmd, "--port", str(port), "--no-browser"], cwd=lab.root, env=lab.env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return proc, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _stop(proc)
+                raise RuntimeError(f"{what} did not serve; log:\n{log.read_text()}") from None
+            time.sleep(0.5)
+
+
+def _stop(proc) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 PENDING: dict[str, str] = {}
@@ -46,31 +68,14 @@ PENDING: dict[str, str] = {}
 def coach_app(lab, request):
     """`nogo coach` on one case of the copied casebook, in its own process group; stopped whatever happens."""
     case_id = request.param
-    port = _free_port()
     log = lab.root / f"coach-{case_id}.log"
     cmd = [sys.executable, "-m", "nogo.app.cli", "coach", case_id, "--learner", LEARNER, "--seed", str(SEED),
-           "--minutes", "5", "--port", str(port), "--no-browser"]  # fmt: skip
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=lab.root, env=lab.env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
+           "--minutes", "5"]  # fmt: skip
+    proc, url = _start(cmd, lab, log, "nogo coach")
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nogo coach did not serve; log:\n{log.read_text()}") from None
-                time.sleep(0.5)
         yield url, log, case_id
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop(proc)
 
 
 def test_the_variant_is_the_seeded_one(lab, coach_app):
@@ -86,7 +91,7 @@ def test_the_variant_is_the_seeded_one(lab, coach_app):
 
 
 def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
-    url, _log, case_id = coach_app
+    url, log, case_id = coach_app
     pg = page.page
     pg.goto(url, timeout=120_000)
     pg.wait_for_selector(".jupyter-widgets button", timeout=120_000)
@@ -140,7 +145,8 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert written, pg.locator("body").inner_text()[-800:]
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"app-coach-{case_id}.png"), full_page=True)
-    assert _unexpected(page.blocked) == []
+    assert page.blocked == []  # not even Voila's icon stylesheets: No-Go's template drops them
+    assert KERNEL_WARNING not in log.read_text()  # the kernels papermill and Voila started
 
     report = Path(written.group(1))
     assert report.exists() and report.with_suffix(".csv").exists()
@@ -151,4 +157,40 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert pg.locator("svg").count() >= 1  # charts inline
     assert "<script" not in report.read_text()
     pg.screenshot(path=str(SHOTS / f"app-report-{case_id}.png"), full_page=True)
-    assert _unexpected(page.blocked) == []
+    assert page.blocked == []
+
+
+def test_interview_app_reveals_weak_beside_strong_and_takes_the_rubric(lab, page):
+    """`nogo interview` on the first case at the coaching seed: brief, boxes, Reveal, rubric; offline."""
+    import nogo
+
+    case_id = case_ids()[0]
+    case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
+    log = lab.root / f"interview-{case_id}.log"
+    cmd = [sys.executable, "-m", "nogo.app.cli", "interview", "--case", case_id, "--seed", str(SEED),
+           "--learner", LEARNER]  # fmt: skip
+    proc, url = _start(cmd, lab, log, "nogo interview")
+    try:
+        pg = page.page
+        pg.goto(url, timeout=120_000)
+        pg.wait_for_selector(".jupyter-widgets textarea", timeout=120_000)
+        body = " ".join(pg.locator("body").inner_text().split())
+        assert case.title in body and "Mock interview" in body
+        assert "import nogo" not in body and pg.locator(".jp-InputArea-editor, .cm-editor").count() == 0
+        boxes = pg.locator(".jupyter-widgets textarea")
+        assert boxes.count() == len(case.questions) + 4  # the case's questions, one per rubric dimension
+        boxes.nth(len(case.questions)).fill(
+            "Autonomy tied to consequence: a named owner for every rejection."
+        )
+        strong = " ".join(case.rubric.threshold_definition.strong.split())
+        assert strong not in body  # the patterns stay hidden until Reveal
+        pg.locator("button:text-is('Reveal')").first.click()
+        pg.wait_for_selector("text=Rubric, marked by coach", timeout=30_000)
+        body = " ".join(pg.locator("body").inner_text().split())
+        assert strong in body and "Autonomy tied to consequence" in body
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"app-interview-{case_id}.png"), full_page=True)
+        assert page.blocked == []
+        assert KERNEL_WARNING not in log.read_text()
+    finally:
+        _stop(proc)
