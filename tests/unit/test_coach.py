@@ -126,8 +126,12 @@ def inputs():
 
 
 def _printed(notebook: str) -> str:
+    """What a notebook's code cells show as text: printed lines, and the plain text of displayed prose
+    (a case's reader-mode sentences are displayed, not printed)."""
     nb = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))
-    return "".join(o.get("text", "") for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    texts = [o.get("text") or o.get("data", {}).get("text/plain", "") for o in outputs]
+    return "\n".join("".join(t) if isinstance(t, list) else t for t in texts)
 
 
 @pytest.mark.parametrize("case_id", CASES)
