@@ -154,18 +154,19 @@ def test_a_summary_shown_as_prose_in_the_next_cell_is_not_repeated_either():
     same = prose(
         "Set the policy (demo): 100 decisions over 30 days\n\nPolicy: t\\_lo=0\n\n- expected cost: $5"
     )
+    record = prose("*Your attempt, as of this cell's last run:*  \n" + summary)
     other = prose("Submitted: t_lo=0.2. Regret $3.")
     v4 = nbformat.v4
     nb = v4.new_notebook(
         cells=[
             v4.new_code_cell("policy = PolicyDrill(case)\npolicy", outputs=[_widget(summary)]),
-            v4.new_code_cell("say(policy.summary_text())", outputs=[same, other]),
+            v4.new_code_cell("say(policy.summary_text())", outputs=[same, record, other]),
         ]
     )
     replace_widgets(nb, notebook="demo", case_id="demo")
     card = _soup(nb.cells[0].outputs[0].data["text/html"])
     assert card.select_one("table th").get_text() == "policy"  # read from the widget's own fallback
-    assert nb.cells[1].outputs == [other]  # the same words go; other words stay
+    assert nb.cells[1].outputs == [other]  # the same words go (after a lead-in too); other words stay
 
 
 def test_a_summary_after_an_attempt_is_never_shown_only_the_drill_named():

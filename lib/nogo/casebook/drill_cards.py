@@ -331,13 +331,15 @@ def _words(text: str) -> str:
 
 
 def _without(outputs: list, summaries: set[str]) -> list:
-    """``outputs`` without the copies of ``summaries``: a displayed output whose plain text is one of
-    them, or a printed stream that is one (or ends with one, after other printed lines)."""
+    """``outputs`` without the copies of ``summaries``: a displayed output whose plain text ends with one
+    (a record of the attempt that has none yet: "Your attempt, as of this cell's last run: <summary>"), or
+    a printed stream that is one (or ends with one, after other printed lines)."""
     kept = []
     for out in outputs:
         kind = out.get("output_type")
         if kind in ("execute_result", "display_data") and not _is_widget(out):
-            if _words(_text(out)) in {_words(summary) for summary in summaries}:
+            shown = _words(_text(out))
+            if any(shown.endswith(_words(summary)) for summary in summaries):  # a copy, maybe with a lead-in
                 continue
         elif kind == "stream":
             text = _text(out).rstrip()
