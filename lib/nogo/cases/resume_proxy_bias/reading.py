@@ -98,14 +98,15 @@ def reader_table(
 ) -> pd.DataFrame:
     """``frame`` as a reader reads it: columns formatted by unit (:func:`nogo.format_frame`, with
     ``formats`` overriding a column's unit), headers and index names in words (``headers``, else the
-    name with ``_usd`` dropped and underscores as spaces). Named row labels are formatted like columns.
+    name with ``_usd`` dropped and underscores as spaces). Named row labels are formatted like columns;
+    a single level's name goes in the header row's corner.
 
     Examples
     --------
     >>> df = pd.DataFrame({"n_selected": [12140, 1940], "selection_rate": [0.505, 0.325],
     ...                    "cost_usd": [1.8785e8, 2.2577e7]}, index=pd.Index(["man", "woman"], name="group"))
     >>> shown = reader_table(df, formats={"selection_rate": share})
-    >>> shown.index.name, shown.columns.tolist(), shown.loc["woman"].tolist()
+    >>> shown.columns.name, shown.columns.tolist(), shown.loc["woman"].tolist()
     ('group', ['n selected', 'selection rate', 'cost'], ['1,940', '32.5%', '$22,577,000'])
     """
     named = [n for n in frame.index.names if n is not None]
@@ -119,7 +120,11 @@ def reader_table(
 
     shown = shown.rename(columns={c: word(c) for c in shown.columns})
     shown.columns.name = word(frame.columns.name)
-    return shown.rename_axis(index=[word(n) for n in shown.index.names])
+    shown = shown.rename_axis(index=[word(n) for n in shown.index.names])
+    if shown.index.nlevels == 1 and shown.index.name is not None and shown.columns.name is None:
+        # one header row: the row labels' name in the corner, not on a row of its own
+        shown.columns.name, shown.index.name = shown.index.name, None
+    return shown
 
 
 def expected_cost_table(cost_model: Any, p_qualified: Sequence[float], salary_usd: float) -> pd.DataFrame:
