@@ -689,3 +689,19 @@ def test_the_record_table_shows_each_figure_in_its_unit_and_no_scientific_notati
     assert shown.loc[bps, "published"].str.endswith(" bps").all()
     assert shown.loc[~bps, "published"].str.startswith("$").all()
     assert shown.loc[figures["published"] == 8e7, "reconstructed"].tolist() == ["$80,800,000"]
+
+
+def test_readable_tables_write_headers_as_words_and_keep_names_that_would_collide():
+    frame = pd.DataFrame(
+        {
+            "mean_rate": [0.06291],
+            "extra_interest_usd_per_borrower": [103.09],
+            "p90_total_cost_change_usd": [9177.99],
+        },
+        index=pd.Index(["C"], name="risk_tier"),
+    )
+    shown = ln.readable(frame, {"mean_rate": lambda v: nogo.format_percent(v, decimals=2)})
+    assert shown.columns.tolist() == ["mean rate", "extra interest per borrower", "p90 total cost change"]
+    assert shown.index.name == "risk tier" and shown.iloc[0].tolist() == ["6.29%", "$103", "$9,178"]
+    clash = pd.DataFrame({"cost_usd": [1.0], "cost": [2.0]})  # both would read "cost": left as they are
+    assert ln.readable(clash).columns.tolist() == ["cost_usd", "cost"]

@@ -24,8 +24,9 @@ One module per concept, every public name re-exported here:
 - :mod:`~nogo.cases.loan_steering.hardship`: :func:`simulate_hardship_calls` and
   :func:`repeat_forbearance_rate`, the quiet-failure metric;
 - :mod:`~nogo.cases.loan_steering.charts`: :func:`total_cost_chart` and :func:`repeat_forbearance_chart`;
-- :mod:`~nogo.cases.loan_steering.tables`: :func:`record_table`, the check against the record as a reader
-  reads it (each figure in its unit);
+- :mod:`~nogo.cases.loan_steering.tables`: :func:`readable`, any of the case's tables as a reader reads it
+  (numbers in their units, headers in words), and :func:`record_table`, the check against the record
+  (each figure in its unit);
 - :mod:`~nogo.cases.loan_steering.signature`: :class:`OfferAutonomyTask`, the signature drill (which offer
   types the agent may make alone, with an officer's disclosure and consent, or never);
 
@@ -72,7 +73,7 @@ from nogo.cases.loan_steering.policies import (
     rate_gap_by_group,
 )
 from nogo.cases.loan_steering.signature import AUTONOMY_CHOICES, OFFER_LABELS, OfferAutonomyTask
-from nogo.cases.loan_steering.tables import record_table
+from nogo.cases.loan_steering.tables import readable, record_table
 from nogo.errors import InputError
 from nogo.models.costs import CostComponent, CostModel
 from nogo.models.policy_inputs import PolicyFairness
@@ -99,6 +100,7 @@ __all__ = [
     "markup_no_go_bps",
     "policy_summary",
     "rate_gap_by_group",
+    "readable",
     "record_table",
     "repeat_forbearance_chart",
     "repeat_forbearance_rate",
