@@ -151,4 +151,5 @@ def test_a_case_made_from_the_template_by_yaml_only_passes_every_suite(tmp_path,
     failed = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert failed == [], failed
     assert TITLE in json.dumps([o for c in executed["cells"] for o in c.get("outputs", [])])  # its brief
-    assert len(served) == 1 and str(session) in served[0] and "voila" in served[0]
+    # served by Voila (run as `-m voila`, or through nogo/app/voila_app.py since the app has its own template)
+    assert len(served) == 1 and str(session) in served[0] and any("voila" in Path(a).name for a in served[0])
