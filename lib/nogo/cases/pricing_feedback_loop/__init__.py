@@ -20,7 +20,9 @@ cap, the daily rate limit and the kill-switch signal of a repricer facing the Fl
 a loop month and an ordinary month (:func:`loop_month`) and scores it against the best setting.
 
 :mod:`.charts` draws both: :func:`price_path_chart` (the run, with the day each guardrail fires) and
-:func:`value_cap_chart` (the cost curve, the best cap and its interval).
+:func:`value_cap_chart` (the cost curve, the best cap and its interval). :mod:`.reading` shows the
+notebook's tables, drill summaries, rubric and sources as a reader reads them (:func:`reader_table`,
+:func:`figure_table`, :func:`summary_prose`, :func:`rubric_prose`, :func:`sources_prose`).
 
 This package re-exports the public names of its modules and defines :data:`CASE`, the case through the
 case interface (:func:`nogo.open_case` finds it from the case's id).
@@ -38,6 +40,14 @@ from nogo.cases.pricing_feedback_loop.catalogue import (
 from nogo.cases.pricing_feedback_loop.charts import price_path_chart, value_cap_chart
 from nogo.cases.pricing_feedback_loop.fly import GUARDRAIL_POLICIES, fly_guardrails, loop_projection
 from nogo.cases.pricing_feedback_loop.loop_drill import KILL_SWITCHES, LoopGuardrailTask, loop_month
+from nogo.cases.pricing_feedback_loop.reading import (
+    figure_table,
+    one_decimal,
+    reader_table,
+    rubric_prose,
+    sources_prose,
+    summary_prose,
+)
 from nogo.cases.pricing_feedback_loop.value_cap import (
     ValueCapResult,
     best_value_cap,
@@ -55,12 +65,18 @@ __all__ = [
     "ValueCapResult",
     "action_grid",
     "best_value_cap",
+    "figure_table",
     "fly_guardrails",
     "loop_month",
     "loop_projection",
+    "one_decimal",
     "price_path_chart",
     "pricing_catalogue",
+    "reader_table",
     "review_costs",
+    "rubric_prose",
+    "sources_prose",
+    "summary_prose",
     "tail_share",
     "value_cap_chart",
     "value_cap_curve",
