@@ -130,6 +130,10 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
          "@jupyterlab/apputils-extension:announcements"],
         env=env, capture_output=True, check=False,
     )  # fmt: skip
+    subprocess.run(  # as nogo lab does: the casebook's saved charts show before anything runs
+        [sys.executable, "-c", f"from nogo.app.lab import trust_notebooks; trust_notebooks({str(project / 'notebooks')!r})"],
+        env=env, check=True,
+    )  # fmt: skip
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp / "jupyterlab.log"
     cmd = [

@@ -19,7 +19,7 @@ from typing import Any
 import click
 import yaml
 
-from nogo.app.lab import VARIANTS, lab_command, open_in_lab
+from nogo.app.lab import VARIANTS, lab_command, open_in_lab, trust_notebooks
 from nogo.app.terminal import fit, minute, parameters_text, shown_path, wrapped_table
 from nogo.casebook.notebooks import NotebookResult, inside, run_many, writable_folder
 from nogo.cases.project import Project
@@ -380,7 +380,9 @@ def lab(lab_args: tuple[str, ...]) -> None:
     The file browser shows the cases, start-here, coaching and variants/ (nogo variant); it hides the
     templates (_*.ipynb), which authors copy with cp (README: Add a case).
     """
-    raise SystemExit(subprocess.call(lab_command(_project(), lab_args)))
+    project = _project()
+    trust_notebooks(project.notebooks)  # saved charts show before the reader runs anything
+    raise SystemExit(subprocess.call(lab_command(project, lab_args)))
 
 
 def _serve(

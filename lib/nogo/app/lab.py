@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TEMPLATE_GLOB", "VARIANTS", "lab_command", "open_in_lab"]
+__all__ = ["TEMPLATE_GLOB", "VARIANTS", "lab_command", "open_in_lab", "trust_notebooks"]
 
 VARIANTS = "variants"
 """The folder of ``notebooks/`` that ``nogo variant`` writes to: JupyterLab shows it; git (.gitignore)
@@ -54,6 +54,28 @@ def lab_command(project: Any, lab_args: tuple[str, ...] | list[str] = ()) -> lis
     if (project.notebooks / "start-here.ipynb").exists():
         cmd.append("--LabApp.default_url=/lab/tree/start-here.ipynb")
     return [*cmd, *lab_args]
+
+
+def trust_notebooks(folder: Path) -> list[Path]:
+    """Mark the casebook's own notebooks in ``folder`` (and its ``variants/``) as trusted for this user.
+
+    JupyterLab shows a saved notebook's SVG charts (and styled HTML) only when the notebook is trusted:
+    otherwise a reader who opens a case sees ``alt.LayerChart(...)`` where each chart should be until
+    they run it. The notebooks here are the project's own, executed by ``nogo refresh``; ``nogo lab``
+    signs them (nbformat's notary, the signature database in the user's Jupyter data folder, the same
+    as ``jupyter trust``) before JupyterLab starts. Returns the notebooks signed.
+    """
+    from nbformat import NO_CONVERT, read
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary()
+    signed = []
+    for path in sorted([*Path(folder).glob("*.ipynb"), *(Path(folder) / VARIANTS).glob("*.ipynb")]):
+        with open(path, encoding="utf-8") as f:
+            nb = read(f, NO_CONVERT)
+        notary.sign(nb)
+        signed.append(path)
+    return signed
 
 
 def open_in_lab(project: Any, target: Path) -> str:
