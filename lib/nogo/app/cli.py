@@ -222,6 +222,7 @@ def variant(case_id: str, seed: int, out: Path | None) -> None:
     _report([result], project.root)
     if not result.ok:
         raise SystemExit(1)
+    trust_notebooks(target)  # we executed it: its charts show when it is opened
     click.echo(fit("\n" + open_in_lab(project, target)))
 
 

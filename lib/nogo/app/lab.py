@@ -57,7 +57,8 @@ def lab_command(project: Any, lab_args: tuple[str, ...] | list[str] = ()) -> lis
 
 
 def trust_notebooks(folder: Path) -> list[Path]:
-    """Mark the casebook's own notebooks in ``folder`` (and its ``variants/``) as trusted for this user.
+    """Mark the casebook's own notebooks in ``folder`` (and its ``variants/``; or the one notebook
+    ``folder`` names) as trusted for this user.
 
     JupyterLab shows a saved notebook's SVG charts (and styled HTML) only when the notebook is trusted:
     otherwise a reader who opens a case sees ``alt.LayerChart(...)`` where each chart should be until
@@ -70,7 +71,9 @@ def trust_notebooks(folder: Path) -> list[Path]:
 
     notary = NotebookNotary()
     signed = []
-    for path in sorted([*Path(folder).glob("*.ipynb"), *(Path(folder) / VARIANTS).glob("*.ipynb")]):
+    paths = [Path(folder)] if Path(folder).is_file() else [*Path(folder).glob("*.ipynb"),
+                                                          *(Path(folder) / VARIANTS).glob("*.ipynb")]
+    for path in sorted(paths):
         with open(path, encoding="utf-8") as f:
             nb = read(f, NO_CONVERT)
         notary.sign(nb)
