@@ -180,8 +180,9 @@ def test_nogo_check_lists_every_problem_of_a_case_file(tmp_path, monkeypatch):
     monkeypatch.delenv("NOGO_ROOT", raising=False)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code != 0
-    listed = [row for row in result.output.splitlines() if row.startswith(f"- {case_file}")]
-    assert [row[2:] for row in listed] == found
+    shown = case_file.relative_to(project.root).as_posix()  # nogo check names files from the project folder
+    listed = [row for row in result.output.splitlines() if row.startswith(f"- {shown}:")]
+    assert [row[2:] for row in listed] == [p.replace(str(case_file), shown, 1) for p in found]
 
 
 def test_nogo_check_names_a_notebook_that_runs_another_case(tmp_path):
