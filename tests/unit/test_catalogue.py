@@ -22,6 +22,7 @@ def _notebook(*cells) -> nbformat.NotebookNode:
 
 def _html_cell(page: str, mime: str = "text/html") -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("table")
+    cell.metadata["jupyter"] = {"source_hidden": True}  # reader mode: code folded
     cell.outputs = [nbformat.v4.new_output("display_data", data={mime: page, "text/plain": "table"})]
     return cell
 
@@ -216,3 +217,22 @@ def test_nogo_check_names_a_case_with_no_decision_log(tmp_path):
     nbformat.write(nb, project.notebooks / f"{new}.ipynb")
     found = [f for f in problems(project) if "no-log-case.yaml" in f]
     assert len(found) == 1 and "no decision log to build: add a `segments` section" in found[0], found
+
+
+def test_nogo_check_names_code_that_shows_and_prose_printed_in_monospace(tmp_path):
+    """Reader mode is part of the casebook's check: a notebook whose code cell is unfolded, or that prints a
+    sentence, is listed with its cell (issue 15, item 1); every committed notebook passes."""
+    import json
+
+    root = shared.copy_project(tmp_path / "project", shared.project().root)
+    project = nogo.Project(root)
+    assert [p for p in problems(project) if "code shows" in p or "monospace" in p] == []
+    path = project.notebooks / "start-here.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    k = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and "parameters" not in
+             c["metadata"].get("tags", []))  # fmt: skip
+    nb["cells"][k]["metadata"].pop("jupyter")
+    nb["cells"][k]["source"] = "print('The best cap is $15,633')"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    found = [p for p in problems(project) if p.startswith(f"notebooks/start-here.ipynb, cell {k + 1}:")]
+    assert len(found) == 2 and "code shows" in found[0] and "monospace" in found[1], found

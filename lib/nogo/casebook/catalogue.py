@@ -17,6 +17,7 @@ import pandas as pd
 
 from nogo.casebook.datasets import check_snapshots
 from nogo.casebook.notebooks import EXTRA_NOTEBOOKS, parameters_cell
+from nogo.casebook.reader import reader_problems
 from nogo.cases.case import open_case
 from nogo.cases.casefile import CaseFile, CaseFileError, load_case
 from nogo.cases.project import Project
@@ -172,6 +173,19 @@ def math_problems(project: Project) -> list[str]:
     return found
 
 
+def reader_mode_problems(project: Project) -> list[str]:
+    """Breaks of reader mode in the casebook's notebooks (:func:`nogo.casebook.reader.reader_problems`:
+    code that shows, prose printed in monospace); templates too."""
+    found: list[str] = []
+    for path in sorted(project.notebooks.glob("*.ipynb")):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # math_problems names an unreadable notebook
+        found.extend(reader_problems(nb, str(path.relative_to(project.root)).removesuffix(".ipynb")))
+    return found
+
+
 def _assigned(source: str, name: str) -> Any:
     """The literal a cell's code assigns to ``name`` at top level (None when it does not, or cannot parse).
 
@@ -246,4 +260,5 @@ def problems(project: Project) -> list[str]:
         found.extend(check_snapshots(case, project.data))
     found.extend(readme_table_problems(project, cases))
     found.extend(math_problems(project))
+    found.extend(reader_mode_problems(project))
     return found
