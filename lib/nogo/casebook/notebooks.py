@@ -19,6 +19,7 @@ from typing import Any
 
 import nbformat
 
+from nogo.casebook.reader import set_reader_metadata
 from nogo.errors import InputError
 
 __all__ = [
@@ -180,7 +181,8 @@ def run_many(
 
 
 def normalise(path: str | Path) -> None:
-    """Remove what changes from run to run without meaning anything: timings, widget model ids.
+    """Remove what changes from run to run without meaning anything: timings, widget model ids; and fold
+    the code (reader mode, :func:`nogo.casebook.reader.set_reader_metadata`).
 
     Papermill's per-cell and per-notebook timestamps and durations go; widget views keep their text
     fallback and lose the model id, which a saved notebook cannot reconnect to anyway.
@@ -222,4 +224,5 @@ def normalise(path: str | Path) -> None:
             view = data.get("application/vnd.jupyter.widget-view+json")
             if isinstance(view, dict):
                 view["model_id"] = ""
+    set_reader_metadata(nb)  # reader mode: code folded but the invited cells, however the source was saved
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
