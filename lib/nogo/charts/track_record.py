@@ -9,7 +9,7 @@ but any frame with the documented columns will do):
 - :func:`regret_chart`: cumulative regret per drill in answer order, one panel per drill, **each on its
   own scale and in its own unit** (dollars for the decision stream, millions for the policy drill,
   ``1 - rank correlation`` for the pre-mortem, points missed for the launch call): one shared dollar axis
-  would flatten every drill but the largest.
+  would flatten every drill but the largest. Each panel has one line, named by its title and axis.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from nogo.charts.theme import HIGHLIGHT, OPTIMAL, require_columns, thin
+from nogo.charts.builders import calibration_layers
+from nogo.charts.theme import HIGHLIGHT, OPTIMAL, require_columns, thin, usd_axis
 
 __all__ = ["calibration_chart", "regret_chart"]
 
 
-def calibration_chart(table: pd.DataFrame, *, title: str = "Are your confident calls right?") -> alt.Chart:
+def calibration_chart(
+    table: pd.DataFrame, *, level: float = 0.95, title: str = "Are your confident calls right?"
+) -> alt.Chart:
     """Share of calls that were right against the confidence stated, per confidence bin.
 
     Parameters
@@ -30,6 +33,9 @@ def calibration_chart(table: pd.DataFrame, *, title: str = "Are your confident c
     table
         One row per bin: ``mean_confidence`` and ``share_right`` (0 to 1), ``ci_low``, ``ci_high`` and
         ``n`` (calls in the bin), as :func:`nogo.calibration_table` returns.
+    level
+        The intervals' confidence level, as given to :func:`nogo.calibration_table` (for the legend,
+        which keys the dashed diagonal of perfect calibration and the intervals).
     title
         The chart's title.
 
@@ -42,29 +48,14 @@ def calibration_chart(table: pd.DataFrame, *, title: str = "Are your confident c
     ['line', 'rule', 'point']
     """
     require_columns(table, "table", ("mean_confidence", "share_right", "ci_low", "ci_high", "n"))
-    unit = alt.Scale(domain=[0, 1])
-    diagonal = (
-        alt.Chart(pd.DataFrame({"mean_confidence": [0.0, 1.0], "share_right": [0.0, 1.0]}))
-        .mark_line(color="#999", strokeDash=[4, 3])
-        .encode(x=alt.X("mean_confidence:Q", scale=unit), y=alt.Y("share_right:Q", scale=unit))
-    )
-    x = alt.X("mean_confidence:Q", title="stated confidence", scale=unit, axis=alt.Axis(format="%"))
-    bars = alt.Chart(table).mark_rule(color=OPTIMAL).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
-    points = (
-        alt.Chart(table)
-        .mark_point(filled=True, color=HIGHLIGHT)
-        .encode(
-            x=x,
-            y=alt.Y("share_right:Q", title="share of calls right", scale=unit, axis=alt.Axis(format="%")),
-            size=alt.Size("n:Q", title="calls"),
-            tooltip=[
-                "n:Q",
-                alt.Tooltip("mean_confidence:Q", format=".0%"),
-                alt.Tooltip("share_right:Q", format=".0%"),
-            ],
-        )
-    )
-    return alt.layer(diagonal, bars, points).properties(title=title, width=260, height=220)
+    return calibration_layers(
+        table[["mean_confidence", "share_right", "ci_low", "ci_high", "n"]],
+        x=("mean_confidence", "stated confidence"),
+        y=("share_right", "share of calls right"),
+        size_title="calls",
+        level=level,
+        colours=(OPTIMAL, HIGHLIGHT),
+    ).properties(title=title, width=260, height=220)
 
 
 def regret_chart(
@@ -98,16 +89,22 @@ def regret_chart(
         part = part.sort_values("answer", kind="stable")
         rows = thin(part[["answer", "cumulative_regret"]].reset_index(drop=True), [len(part) - 1])
         unit = str(part["unit"].iloc[0])
+        last = int(part["answer"].max())
+        ticks = {"values": list(range(1, last + 1))} if last <= 12 else {"tickMinStep": 1}  # whole answers
+        y_axis = usd_axis() if unit == "USD" else alt.Axis()
         panels.append(
             alt.Chart(rows)
-            .mark_line(point=True, color=HIGHLIGHT, interpolate="step-after")
+            .mark_line(point=alt.OverlayMarkDef(color=HIGHLIGHT), color=HIGHLIGHT, interpolate="step-after")
             .encode(
-                x=alt.X("answer:Q", title="answer (in order)", axis=alt.Axis(tickMinStep=1)),
+                x=alt.X("answer:Q", title="answer (in order)", axis=alt.Axis(format="d", **ticks)),
                 y=alt.Y(
-                    "cumulative_regret:Q", title=f"cumulative regret ({unit})", scale=alt.Scale(zero=True)
+                    "cumulative_regret:Q",
+                    title=f"cumulative regret ({unit})",
+                    scale=alt.Scale(zero=True),
+                    axis=y_axis,
                 ),
-                tooltip=["answer:Q", alt.Tooltip("cumulative_regret:Q", format=",.3~g")],
+                tooltip=["answer:Q", alt.Tooltip("cumulative_regret:Q", format=",.3~f")],
             )
-            .properties(title=str(drill), width=360, height=110)
+            .properties(title=str(drill), width=360, height=120)
         )
     return alt.vconcat(*panels).properties(title=title)
