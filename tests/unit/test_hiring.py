@@ -533,7 +533,7 @@ def _layer_rows(spec: dict, layer: dict) -> list[dict]:
 
 def test_coefficient_chart_sorts_by_coefficient_and_highlights_the_gendered_term(screener):
     spec = hr.coefficient_chart(screener.coefficients).to_dict()
-    interval, point, zero = spec["layer"]
+    interval, point, zero, label = spec["layer"]
     assert (interval["mark"]["type"], point["mark"]["type"], zero["mark"]["type"]) == (
         "rule",
         "point",
@@ -558,6 +558,7 @@ def test_coefficient_chart_sorts_by_coefficient_and_highlights_the_gendered_term
         assert by_feature[f]["ci_high"] < 0
     assert (interval["encoding"]["x"]["field"], interval["encoding"]["x2"]["field"]) == ("ci_low", "ci_high")
     assert _layer_rows(spec, zero) == [{"zero": 0.0}]
+    assert _layer_rows(spec, label) == [{"zero": 0.0, "label": "no effect (0)"}]  # the rule named above the plot
     assert spec["height"] == 16 * len(screener.features)
 
 
@@ -574,14 +575,16 @@ def test_impact_ratio_chart_draws_the_lowest_ratio_per_set_and_cut_with_the_four
         if r["feature_set"] in ("all terms", "explicit term dropped"):
             assert r["group"] == "woman"  # the biased screeners shortlist women less at every cut
     assert lines["encoding"]["color"]["sort"] == list(comparison.attrs["feature_sets"])
-    assert _layer_rows(spec, rule) == [{"four_fifths": 0.8}]
+    key = "four-fifths line (0.8): below it fails"
+    assert _layer_rows(spec, rule) == [{"four_fifths": 0.8, "key": key}]
     assert rule["encoding"]["y"]["field"] == "four_fifths"
+    assert rule["encoding"]["strokeDash"]["scale"]["domain"] == [key]  # keyed in the legend, dashed
     # one screener's report: a single series, and the line where the caller puts it
     single = hr.impact_ratio_chart(
         comparison[comparison["feature_set"] == "all terms"].drop(columns="feature_set"), min_ratio=0.5
     ).to_dict()
     assert {r["feature_set"] for r in _layer_rows(single, single["layer"][0])} == {"screener"}
-    assert _layer_rows(single, single["layer"][1]) == [{"four_fifths": 0.5}]
+    assert [r["four_fifths"] for r in _layer_rows(single, single["layer"][1])] == [0.5]
 
 
 def test_charts_reject_bad_inputs(screener, comparison):

@@ -467,14 +467,17 @@ def test_total_cost_chart_counts_every_borrower_in_shared_clipped_bins(offers):
     lo, hi = np.quantile(x, [0.005, 0.995])
     datasets = spec["datasets"]
     for panel, policy in zip(spec["vconcat"], ln.LOAN_POLICIES, strict=True):
-        bars, rules = panel["layer"]
+        bars, rules, labels = panel["layer"]
         assert bars["mark"]["type"] == "bar" and rules["mark"]["type"] == "rule"
+        assert [layer["mark"]["type"] for layer in labels["layer"]] == ["text", "text"]  # each rule named
         rows = pd.DataFrame(datasets[bars["data"]["name"]])
         mine = x[chosen["policy"].to_numpy() == policy]
         counts, _ = np.histogram(np.clip(mine, lo, hi), bins=25, range=(lo, hi))  # numpy's own binning
         assert rows["borrowers"].tolist() == counts.tolist() and rows["borrowers"].sum() == len(mine)
         marks = pd.DataFrame(datasets[rules["data"]["name"]]).set_index("mark")["at_usd"]
         assert marks["no change"] == 0.0 and marks["mean"] == pytest.approx(mine.mean())
+        label = pd.DataFrame(datasets[rules["data"]["name"]]).set_index("mark")["label"]
+        assert label["no change"] == "no change" and label["mean"].startswith("mean +$")
     with pytest.raises(InputError, match=r"bins: expected a whole number of bins >= 1, got 0"):
         ln.total_cost_chart(chosen, bins=0)
 

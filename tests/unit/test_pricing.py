@@ -793,6 +793,7 @@ def test_price_path_chart_marks_each_fire_day_and_the_cap():
     assert fires == {"price cap": cap_day, "daily change limit": 1, "anomaly kill switch": 3}
     assert pd.DataFrame(layers[2][1])["day"].tolist() == list(fires.values())
     assert pd.DataFrame(layers[3][1])["price_usd"].tolist() == [5e6, FLY_PEAK_USD]
+    assert pd.DataFrame(layers[4][1])["label"].tolist() == ["price cap: $5M", "published peak: $23.7M"]
     assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["domain"] == ["p", "b", "price cap", "daily change limit", "anomaly kill switch"]
@@ -817,8 +818,9 @@ def test_price_path_chart_leaves_out_switches_that_never_fired_and_rejects_bad_i
 def test_value_cap_chart_draws_the_argmin_its_interval_and_the_extremes():
     log = pricing_catalogue(3000, seed=5)
     r = best_value_cap(log, review_costs(log), n_boot=100, seed=6, basis="expected", prob_col="p_right")
-    layers = _layers(value_cap_chart(r, level=0.8).to_dict())
-    assert [m for m, _ in layers] == ["rect", "rule", "line", "point"]
+    spec = value_cap_chart(r, level=0.8).to_dict()
+    layers = _layers(spec)
+    assert [m for m, _ in layers] == ["rect", "rule", "line", "point", "text"]
     band = layers[0][1][0]
     reps = r.replicates["cap_usd"].to_numpy()
     assert band["low_usd"] == pytest.approx(np.percentile(reps, 10))
@@ -836,6 +838,12 @@ def test_value_cap_chart_draws_the_argmin_its_interval_and_the_extremes():
     )
     line = pd.DataFrame(layers[2][1])
     assert len(line) <= 401 and (line["cap_usd"] > 0).all() and line["cap_usd"].is_monotonic_increasing
+    # keyed: the band and the extremes in the legend, the best cap labelled under its point
+    assert band["interval"] == "where the best cap could be (80% interval)"
+    assert spec["layer"][0]["encoding"]["fill"]["field"] == "interval"
+    assert layers[4][1][0]["label"] == (
+        f"best cap {nogo.format_usd(r.cap_usd, compact=True)}: {nogo.format_usd(r.cost_usd, compact=True)} in total"
+    )
     with pytest.raises(
         InputError, match=r"result: expected a ValueCapResult \(see best_value_cap\), got dict"
     ):

@@ -1,4 +1,8 @@
-"""The loan case's charts: each borrower's total cost change per policy, and repeat relief by cohort."""
+"""The loan case's charts: each borrower's total cost change per policy, and repeat relief by cohort.
+
+Every rule is labelled where it is drawn and every series keyed in a legend, numbers formatted by
+:mod:`nogo.formatting`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,23 @@ import pandas as pd
 
 from nogo._validate import as_float_array
 from nogo.cases.loan_steering._checks import check_frame
+from nogo.charts.theme import rule_labels, usd_axis
 from nogo.errors import InputError
+from nogo.formatting import format_usd
 
 __all__ = ["repeat_forbearance_chart", "total_cost_chart"]
 
 _POLICY_COLOURS = {"immediate_saving": "#e76f51", "total_cost": "#264653"}
+_POLICY_NAMES = {
+    "immediate_saving": "the steering agent (largest monthly saving)",
+    "total_cost": "the aligned agent (lowest total cost of credit)",
+}
+
+
+def _signed_usd(value: float) -> str:
+    """``+$3,920``, ``-$40.00``, ``$0.00``: a change in dollars, its sign shown."""
+    text = format_usd(value)
+    return "+" + text if value > 0 and text.strip("$0.,") else text
 
 
 def total_cost_chart(
@@ -25,6 +41,8 @@ def total_cost_chart(
 
     Bins are shared by the panels and span the 0.5th to 99.5th percentile of all rows; values beyond fall
     into the end bins (so a few huge balances do not squash the picture). Embeds ``bins`` rows per panel.
+    Each panel is titled with the policy in words and its mean; its two dashed rules are labelled above
+    the plot ("no change", "mean +$3,920").
 
     Examples
     --------
@@ -51,32 +69,46 @@ def total_cost_chart(
             alt.Chart(data)
             .mark_bar(color=colour)
             .encode(
-                x=alt.X("from_usd:Q", bin="binned", scale=scale, title="total cost change (USD)"),
+                x=alt.X(
+                    "from_usd:Q",
+                    bin="binned",
+                    scale=scale,
+                    title="change in the borrower's total cost of credit (USD)",
+                    axis=usd_axis(),
+                ),
                 x2="to_usd:Q",
                 y=alt.Y("borrowers:Q", title="borrowers"),
                 tooltip=[
-                    alt.Tooltip("from_usd:Q", format=",.0f"),
-                    alt.Tooltip("to_usd:Q", format=",.0f"),
+                    alt.Tooltip("from_usd:Q", format="$,.0f"),
+                    alt.Tooltip("to_usd:Q", format="$,.0f"),
                     "borrowers:Q",
                 ],
             )
         )
-        marks = pd.DataFrame({"at_usd": [0.0, float(x[m].mean())], "mark": ["no change", "mean"]})
+        mean = float(x[m].mean())
+        marks = pd.DataFrame(
+            {
+                "at_usd": [0.0, mean],
+                "mark": ["no change", "mean"],
+                "label": ["no change", f"mean {_signed_usd(mean)}"],
+            }
+        )
+        rule_colour = alt.Color(
+            "mark:N", scale=alt.Scale(domain=["mean", "no change"], range=["#333", "#777"]), legend=None
+        )
         rules = (
             alt.Chart(marks)
             .mark_rule(strokeDash=[4, 3])
             .encode(
                 x=alt.X("at_usd:Q", scale=scale),
-                color=alt.Color(
-                    "mark:N",
-                    scale=alt.Scale(domain=["mean", "no change"], range=["#333", "#999"]),
-                    legend=None,
-                ),
-                tooltip=["mark:N", alt.Tooltip("at_usd:Q", format=",.0f")],
+                color=rule_colour,
+                tooltip=["mark:N", alt.Tooltip("at_usd:Q", format="$,.0f")],
             )
         )
-        label = f"policy: {policy}; mean {x[m].mean():+,.0f} USD (dark line), no change (grey line)"
-        panels.append(alt.layer(bars, rules).properties(title=label, height=140))
+        sides = ["right" if v > (edges[0] + edges[-1]) / 2 else "left" for v in marks["at_usd"]]
+        labels = rule_labels(marks, x=alt.X("at_usd:Q", scale=scale), color=rule_colour, align=sides)
+        name = _POLICY_NAMES.get(str(policy), f"policy: {policy}")
+        panels.append(alt.layer(bars, rules, labels).properties(title=name, height=140))
     return alt.vconcat(*panels).properties(title=title)
 
 

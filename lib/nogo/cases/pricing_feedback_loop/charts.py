@@ -1,6 +1,9 @@
 """Charts of the pricing case: the Fly run with the day each guardrail fires, and the value cap's cost
 curve with the best cap and its interval.
 
+Every line, rule and band is keyed (a legend, or a label where it is drawn), dollar axes and labels read
+as :func:`nogo.formatting.format_usd` writes them (``$23.7M``).
+
 Builders take the frames of :mod:`~nogo.cases.pricing_feedback_loop.fly` and
 :mod:`~nogo.cases.pricing_feedback_loop.value_cap` and return Altair charts (tested through
 ``to_dict()``).
@@ -16,7 +19,9 @@ import pandas as pd
 
 from nogo._validate import as_bounded_scalar as _scalar
 from nogo.cases.pricing_feedback_loop.value_cap import ValueCapResult
+from nogo.charts.theme import usd_axis
 from nogo.errors import InputError
+from nogo.formatting import format_percent, format_usd
 
 __all__ = ["price_path_chart", "value_cap_chart"]
 
@@ -104,7 +109,7 @@ def price_path_chart(
     y = alt.Y(
         "price_usd:Q",
         scale=alt.Scale(type="log"),
-        axis=alt.Axis(format="$~s"),
+        axis=usd_axis(),
         title="price (USD, log scale)",
     )
     usd = alt.Tooltip("price_usd:Q", format="$,.2f", title="price")
@@ -124,7 +129,7 @@ def price_path_chart(
         lines = pd.DataFrame(
             {
                 "price_usd": [_scalar(label, v, low=0.0, low_open=True) for v, label in refs],
-                "label": [f"{label} ${float(v):,.{0 if float(v).is_integer() else 2}f}" for v, label in refs],
+                "label": [f"{label}: {format_usd(v, compact=True)}" for v, label in refs],
                 "day": float(days.min()),
             }
         )
@@ -146,6 +151,9 @@ def value_cap_chart(
     """Total cost against the value cap (log scale), the best cap marked with its bootstrap interval, and
     the two extremes (a person approves everything; the agent alone on everything) as rules.
 
+    The legend below the plot keys the interval band and the two extremes; the best cap is labelled
+    under its point ("best cap $16K: $340K in total").
+
     The curve is thinned to at most 400 caps evenly spaced in log value, always keeping the best one.
 
     Examples
@@ -154,7 +162,7 @@ def value_cap_chart(
     >>> log = pricing_catalogue(2000, seed=1)
     >>> spec = value_cap_chart(best_value_cap(log, review_costs(log), n_boot=50, seed=2)).to_dict()
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
-    ['rect', 'rule', 'line', 'point']
+    ['rect', 'rule', 'line', 'point', 'text']
     """
     if not isinstance(result, ValueCapResult):
         raise InputError(
@@ -173,9 +181,10 @@ def value_cap_chart(
         best = np.searchsorted(c, result.cap_usd).clip(0, len(c) - 1)
         shown = shown.iloc[np.unique(np.append(keep, best))]
     data = shown[["cap_usd", "total_cost_usd", "share_reviewed"]]
-    log_x = {"scale": alt.Scale(type="log"), "axis": alt.Axis(format="$~s")}
-    x = alt.X("cap_usd:Q", title="value cap: the agent reprices alone up to (USD, log)", **log_x)
-    y = alt.Y("total_cost_usd:Q", axis=alt.Axis(format="$~s"), title="expected total cost (USD)")
+    log_x = {"scale": alt.Scale(type="log"), "axis": usd_axis()}
+    cap_title = "value cap: the agent reprices alone up to (USD, log)"
+    x = alt.X("cap_usd:Q", title=cap_title, **log_x)
+    y = alt.Y("total_cost_usd:Q", axis=usd_axis(), title="expected total cost (USD)")
     extremes = pd.DataFrame(
         {
             "policy": ["a person approves everything", "the agent alone on everything"],
@@ -183,16 +192,36 @@ def value_cap_chart(
         }
     )
     band = pd.DataFrame(
-        {"low_usd": [interval["low"]], "high_usd": [interval["high"]], "interval": [f"{level:.0%} interval"]}
+        {
+            "low_usd": [interval["low"]],
+            "high_usd": [interval["high"]],
+            "interval": [f"where the best cap could be ({format_percent(level)} interval)"],
+        }
     )
-    best_row = pd.DataFrame({"cap_usd": [result.cap_usd], "total_cost_usd": [result.cost_usd]})
+    best_row = pd.DataFrame(
+        {
+            "cap_usd": [result.cap_usd],
+            "total_cost_usd": [result.cost_usd],
+            "label": [
+                f"best cap {format_usd(result.cap_usd, compact=True)}: "
+                f"{format_usd(result.cost_usd, compact=True)} in total"
+            ],
+        }
+    )
     cost_tip = alt.Tooltip("total_cost_usd:Q", format="$,.0f", title="total cost")
+    bottom = {"orient": "bottom", "labelLimit": 0}
     return alt.layer(
         alt.Chart(band)
-        .mark_rect(opacity=0.15, color=_SELLER_COLOURS[1])
+        .mark_rect(opacity=0.15)
         .encode(
-            x=alt.X("low_usd:Q", **log_x),
+            x=alt.X("low_usd:Q", title=cap_title, **log_x),
             x2="high_usd:Q",
+            fill=alt.Fill(
+                "interval:N",
+                scale=alt.Scale(range=[_SELLER_COLOURS[1]]),
+                title=None,
+                legend=alt.Legend(symbolOpacity=0.3, **bottom),
+            ),
             tooltip=[
                 "interval:N",
                 alt.Tooltip("low_usd:Q", format="$,.0f"),
@@ -207,7 +236,7 @@ def value_cap_chart(
                 "policy:N",
                 scale=alt.Scale(range=list(_SWITCH_COLOURS[:2])),
                 title=None,
-                legend=alt.Legend(orient="bottom", labelLimit=0),
+                legend=alt.Legend(symbolType="stroke", symbolDash=[4, 3], **bottom),
             ),
             tooltip=["policy:N", cost_tip],
         ),
@@ -217,4 +246,7 @@ def value_cap_chart(
         alt.Chart(best_row)
         .mark_point(filled=True, size=120, color=_SELLER_COLOURS[0])
         .encode(x=x, y=y, tooltip=[alt.Tooltip("cap_usd:Q", format="$,.0f", title="best cap"), cost_tip]),
+        alt.Chart(best_row)
+        .mark_text(baseline="top", dy=10, color=_SELLER_COLOURS[0], fontWeight="bold")
+        .encode(x=x, y=y, text="label:N"),
     ).properties(title=title)

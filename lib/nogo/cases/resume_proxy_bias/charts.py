@@ -1,4 +1,8 @@
-"""The case's charts: what the screener learned (coefficients), and the impact ratio at each star cut."""
+"""The case's charts: what the screener learned (coefficients), and the impact ratio at each star cut.
+
+Each reference rule is labelled where it is drawn (zero: "no effect") or keyed in a legend (the
+four-fifths line), and each series coloured with a titled legend.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from nogo._validate import as_bounded_scalar as _scalar
 from nogo.charts.theme import HIGHLIGHT as _HIGHLIGHT
 from nogo.charts.theme import OPTIMAL as _OPTIMAL
 from nogo.charts.theme import require_columns as _require
+from nogo.charts.theme import rule_labels as _rule_labels
 
 __all__ = ["KIND_COLOURS", "coefficient_chart", "impact_ratio_chart"]
 
@@ -29,15 +34,16 @@ def coefficient_chart(
 
     ``coefficients`` is :attr:`Screener.coefficients` (``feature``, ``kind``, ``coefficient``, ``ci_low``,
     ``ci_high``); features are sorted by coefficient, coloured by kind, with a rule at zero (left of it, the
-    feature lowers the score). Skills are per standard deviation, terms for having the term.
+    feature lowers the score, labelled "no effect" above the plot). Skills are per standard deviation,
+    terms for having the term.
 
     Examples
     --------
     >>> from nogo.cases.resume_proxy_bias import applicant_pool, train_screener
     >>> pool = applicant_pool(3_000, seed=0)
     >>> s = train_screener(pool, features=("skill_coding", "mentions_womens"), seed=0)
-    >>> [layer["mark"]["type"] for layer in coefficient_chart(s.coefficients).to_dict()["layer"]]
-    ['rule', 'point', 'rule']
+    >>> [layer.get("mark", {}).get("type") for layer in coefficient_chart(s.coefficients).to_dict()["layer"]]
+    ['rule', 'point', 'rule', None]
     """
     _require(coefficients, "coefficients", ("feature", "kind", "coefficient", "ci_low", "ci_high"))
     data = coefficients[["feature", "kind", "coefficient", "ci_low", "ci_high"]].copy()
@@ -45,7 +51,9 @@ def coefficient_chart(
     kinds = [k for k in KIND_COLOURS if k in set(data["kind"])]
     y = alt.Y("feature:N", sort=order, title=None)
     colour = alt.Color(
-        "kind:N", title="feature", scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds])
+        "kind:N",
+        title="kind of feature",
+        scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds]),
     )
     tip = [
         "feature:N",
@@ -55,14 +63,15 @@ def coefficient_chart(
     base = alt.Chart(data)
     interval = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", y=y, color=colour)
     point = base.mark_point(filled=True, size=50).encode(
-        x=alt.X("coefficient:Q", title="log-odds of 'hired before' (95% interval)"),
+        x=alt.X("coefficient:Q", title="effect on the score (log-odds of 'hired before', 95% interval)"),
         y=y,
         color=colour,
         tooltip=tip,
     )
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#333").encode(x="zero:Q")
+    label = _rule_labels(pd.DataFrame({"zero": [0.0], "label": ["no effect (0)"]}), x="zero")
     height = max(120, 16 * len(data))
-    return alt.layer(interval, point, zero).properties(title=title, height=height)
+    return alt.layer(interval, point, zero, label).properties(title=title, height=height)
 
 
 def impact_ratio_chart(
@@ -76,6 +85,7 @@ def impact_ratio_chart(
     ``report`` is :func:`screen_report` (one line) or :func:`compare_feature_sets` (one line per
     ``feature_set``): ``min_stars``, ``group``, ``impact_ratio``. At each (feature set, cut) the lowest
     ratio is drawn, with its group in the tooltip; a point below the dashed line fails the four-fifths rule.
+    The legend keys each feature set's line and the dashed four-fifths line.
 
     Examples
     --------
@@ -102,14 +112,22 @@ def impact_ratio_chart(
                 "min_stars:O", title="shortlisted at this many stars or more", axis=alt.Axis(labelAngle=0)
             ),
             y=alt.Y("impact_ratio:Q", title="lowest impact ratio", scale=alt.Scale(domain=[0, 1.05])),
-            color=alt.Color("feature_set:N", title=None, sort=sets, scale=colours),
+            color=alt.Color("feature_set:N", title="screener", sort=sets, scale=colours),
             tooltip=["feature_set:N", "min_stars:O", "group:N", alt.Tooltip("impact_ratio:Q", format=".2f")],
         )
     )
+    key = f"four-fifths line ({line:g}): below it fails"
     rule = (
-        alt.Chart(pd.DataFrame({"four_fifths": [line]}))
-        .mark_rule(color="#333", strokeDash=[4, 3])
-        .encode(y="four_fifths:Q")
+        alt.Chart(pd.DataFrame({"four_fifths": [line], "key": [key]}))
+        .mark_rule(color="#333")
+        .encode(
+            y="four_fifths:Q",
+            strokeDash=alt.StrokeDash(
+                "key:N",
+                scale=alt.Scale(domain=[key], range=[[4, 3]]),
+                title=None,
+                legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#333", labelLimit=0),
+            ),
+        )
     )
-    heading = alt.TitleParams(title, subtitle=f"dashed: the four-fifths line at {line:g}; below it fails")
-    return alt.layer(lines, rule).properties(title=heading, width=460)
+    return alt.layer(lines, rule).properties(title=title, width=460)
