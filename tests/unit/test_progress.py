@@ -594,8 +594,8 @@ def test_suggest_next_orders_reviews_then_drills_then_rubric():
     ]  # fmt: skip
     assert out.loc[5:6, "dimension"].tolist() == ["threshold_definition", "escalation_design"]
     assert out.loc[0, "reason"] == "missed 1x; 0 right since the last miss; due 1.0 days ago"
-    assert out.loc[5, "reason"] == "mean mark 25% of the scale over 1 marks"
-    assert out.loc[2, "reason"] == "mean regret $80.00, accuracy 0% over 1 attempts"
+    assert out.loc[5, "reason"] == "mean mark 25% of the scale over 1 mark"
+    assert out.loc[2, "reason"] == "mean regret $80.00, accuracy 0% over 1 attempt"
     assert len(store.suggest_next("ana", now=T0 + timedelta(days=2))) == 5  # default limit
     assert store.suggest_next("nobody").empty
     with pytest.raises(InputError, match=r"limit: expected a positive integer or None, got 0"):

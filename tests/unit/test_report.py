@@ -252,7 +252,7 @@ def test_summary_matches_independent_pandas(report):
     # stream by hand: 1 of 4 optimal; cost 175 vs 35; regret 105 + 0 + 40 + 0 (the lucky -5 counts 0)
     assert shown.loc["stream", "regret_usd"] == "$145.00" == shown.loc["stream", "regret"]
     assert (
-        shown.loc["launch", "regret"] == "1.00 (share of points missed)"
+        shown.loc["launch", "regret"] == "100% of points missed"
         and shown.loc["total", "regret"] == ""
     )
     assert not re.search(r"\d[eE][-+]?\d", report[1].html_path.read_text().split("<h2>Charts</h2>")[0])
@@ -362,7 +362,7 @@ def test_the_report_shows_the_justification_each_drill_on_its_own_scale_and_cali
     assert "because &lt;script&gt;" in page and "<script" not in page.lower()
     shown = _table(page, "summary").set_index("drill")
     assert list(shown.index) == ["commit", "stream", "policy", "premortem", "total"]
-    assert shown.loc["commit", "regret"] == "1.00 (wrong calls)"
+    assert shown.loc["commit", "regret"] == "1 wrong call"
     assert shown.loc["premortem", "regret"] == "0.50 (1 - rank correlation)"
     assert shown.loc["policy", "regret"] == "$1,500,000.00" and shown.loc["stream", "regret"] == "$0.00"
     attempts = _table(page, "attempts")

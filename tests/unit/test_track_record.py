@@ -165,9 +165,29 @@ def test_the_track_record_from_a_store():
     assert tr.due["due_at"].tolist() == [pd.Timestamp(T0 + timedelta(days=d)) for d in (1, 2, 4)]
     assert tr.due["due"].all()
     text = tr.to_text()
-    assert f"Brier score {tr.brier_score:.3f} over 4 call(s)" in text
-    assert "premortem: 2.00 1 - rank correlation" in text and "stream: $105" in text
+    assert f"Brier score {tr.brier_score:.3f} over 4 calls" in text
+    assert "premortem: 2.00 (1 - rank correlation)" in text and "stream: $105" in text
     assert "failure mode prioritisation: 33%" in text and "due now" in text
+
+
+def test_shares_read_as_percentages_and_counts_agree_with_their_nouns():
+    store = ProgressStore(":memory:")
+    for k, score in enumerate([0.8, 1.0]):  # two launch calls: 20% of the points missed, then none
+        store.record_attempt(
+            learner="ana", case_id="loan-steering", variant_seed=1, drill="launch", item="launch call",
+            choice="no-go", cost_usd=0.0, optimal_choice="no-go", optimal_cost_usd=0.0,
+            time_taken_seconds=30.0, score=score, timestamp=T0 + timedelta(days=k),
+        )  # fmt: skip
+    store.record_attempt(
+        learner="ana", case_id="loan-steering", variant_seed=1, drill="commit", item="launch call",
+        choice="ship", cost_usd=0.0, optimal_choice="no-go", optimal_cost_usd=0.0, time_taken_seconds=5.0,
+        confidence=0.7, timestamp=T0,
+    )  # fmt: skip
+    text = track_record(store.attempts("ana"), store.rubric_marks("ana"), T0 + timedelta(days=3)).to_text()
+    assert "launch: 20% of points missed -> 0% of points missed; mean 10% of points missed over 2 answers" in text
+    assert "commit: 1 wrong call -> 1 wrong call; total 1 wrong call over 1 answer" in text
+    assert "over 1 call with a stated confidence" in text
+    assert "(s)" not in text and "0.00 share" not in text
 
 
 def test_an_empty_record_says_so():
@@ -236,8 +256,8 @@ def test_nogo_progress_prints_the_track_record(tmp_path):
     assert out.exit_code == 0, out.output
     text = out.output.split("Your track record", 1)[1]
     confidence, right = [0.9, 0.8, 0.6, 0.95], [1, 0, 1, 0]
-    assert f"Brier score {brier_score_loss(right, confidence):.3f} over 4 call(s)" in text
+    assert f"Brier score {brier_score_loss(right, confidence):.3f} over 4 calls" in text
     assert "said 80%-100% (mean 88%): right 1 of 3 (33%)" in text and "said 60%-80%" in text
-    assert "commit: 0.00 wrong calls -> 1.00 wrong calls; total 2.00 wrong calls over 4 answer(s)" in text
-    assert "premortem: 2.00 1 - rank correlation" in text and "stream: $105" in text
+    assert "commit: 0 wrong calls -> 1 wrong call; total 2 wrong calls over 4 answers" in text
+    assert "premortem: 2.00 (1 - rank correlation)" in text and "stream: $105" in text
     assert "Next due" in text and "loan-steering" in text

@@ -397,9 +397,11 @@ def _page(
     if attempts.empty:
         body.append('<p class="muted">No drill attempts in this session.</p>')
     else:
+        from nogo.practice.track_record import regret_text
+
         summary = session_summary(attempts)
         summary["regret"] = [  # each drill on its own scale (dollars, rank correlation, wrong calls)
-            "" if pd.isna(x) else money(x) if u == "USD" else f"{x:.2f} ({u})"
+            "" if pd.isna(x) else money(x) if u == "USD" else regret_text(x, u)
             for x, u in zip(summary["regret"], summary.pop("unit"), strict=True)
         ]
         share = partial(format_percent, decimals=1)

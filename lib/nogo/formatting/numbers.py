@@ -206,20 +206,29 @@ def format_bps(value_bps: Any, *, decimals: int | None = None) -> str:
     return f"{text} {'bp' if text == '1' else 'bps'}"
 
 
-def format_count(value: Any) -> str:
+def format_count(value: Any, noun: str | None = None, *, plural: str | None = None) -> str:
     """A count with thousands separators: ``12,345`` (a fraction is rounded to the whole number).
+
+    With ``noun``, the count and the noun, singular for exactly one and plural otherwise (``noun + "s"``,
+    or ``plural``): ``1 attempt``, ``0 attempts``, ``2 policies``.
 
     Examples
     --------
     >>> format_count(12345), format_count(-7), format_count(1e15), format_count(None)
     ('12,345', '-7', '1,000,000,000,000,000', '—')
+    >>> format_count(1, "attempt"), format_count(3, "answer"), format_count(2, "policy", plural="policies")
+    ('1 attempt', '3 answers', '2 policies')
     """
     x = _real("value", value)
     if x is None:
-        return MISSING
-    if math.isinf(x):
-        return _signed(x, "∞")
-    return _fixed(x, 0)
+        text = MISSING
+    elif math.isinf(x):
+        text = _signed(x, "∞")
+    else:
+        text = _fixed(x, 0)
+    if noun is None:
+        return text
+    return f"{text} {noun if text == '1' else (plural or noun + 's')}"
 
 
 def format_number(value: Any, *, significant: int = 3) -> str:

@@ -37,7 +37,7 @@ import pandas as pd
 from nogo._validate import as_float_array, as_outcome_array, check_same_length, check_whole_number
 from nogo.cases.casefile import RUBRIC_DIMENSIONS
 from nogo.errors import InputError
-from nogo.formatting import format_percent, format_usd, text_table
+from nogo.formatting import format_count, format_percent, format_usd, text_table
 from nogo.models.stats import proportion_interval
 from nogo.practice.progress import schedule_reviews
 
@@ -48,6 +48,7 @@ __all__ = [
     "calibration_table",
     "next_due",
     "regret_over_time",
+    "regret_text",
     "rubric_by_dimension",
     "track_record",
 ]
@@ -284,8 +285,8 @@ class TrackRecord:
         n = len(self.forecasts)
         if n:
             lines.append(
-                f"  Calibration: Brier score {self.brier_score:.3f} over {n} call(s) with a stated "
-                "confidence (0 is perfect; always saying 50% scores 0.250)."
+                f"  Calibration: Brier score {self.brier_score:.3f} over {format_count(n, 'call')} with a "
+                "stated confidence (0 is perfect; always saying 50% scores 0.250)."
             )
             lines += [
                 f"    said {_pct(r.bin_low)}-{_pct(r.bin_high)} (mean {_pct(r.mean_confidence)}): "
@@ -295,17 +296,23 @@ class TrackRecord:
         else:
             lines.append("  Calibration: no call with a stated confidence yet (commit a call first).")
         if not self.regret.empty:
-            lines.append("  Regret by drill, each on its own scale (first answer -> latest; total):")
+            lines.append("  Regret by drill, each on its own scale (first answer -> latest; total or mean):")
             for drill, part in self.regret.groupby("drill", sort=False):
-                first, latest, total = (_in_unit(x, part["unit"].iloc[0]) for x in _ends(part["regret"]))
-                lines.append(f"    {drill}: {first} -> {latest}; total {total} over {len(part)} answer(s)")
+                unit = part["unit"].iloc[0]
+                first, latest, total = (regret_text(x, unit) for x in _ends(part["regret"]))
+                if unit == "share of points missed":  # shares add up to nonsense (150%): their mean
+                    total = "mean " + regret_text(float(part["regret"].mean()), unit)
+                else:
+                    total = "total " + total
+                answers = format_count(len(part), "answer")
+                lines.append(f"    {drill}: {first} -> {latest}; {total} over {answers}")
         marked = self.rubric[self.rubric["marks"] > 0]
         if not marked.empty:
             lines.append("  Rubric, per dimension (share of the scale: first -> latest, mean):")
             for r in marked.itertuples():
                 lines.append(
                     f"    {r.dimension.replace('_', ' ')}: {_pct(r.first_share)} -> {_pct(r.latest_share)}, "
-                    f"mean {_pct(r.mean_share)} over {r.marks} mark(s)"
+                    f"mean {_pct(r.mean_share)} over {format_count(r.marks, 'mark')}"
                 )
         if self.due.empty:
             lines.append("  Next due: nothing in review (no missed item).")
@@ -331,8 +338,23 @@ def _ends(regret: pd.Series) -> tuple[float, float, float]:
     return float(regret.iloc[0]), float(regret.iloc[-1]), float(regret.sum())
 
 
-def _in_unit(x: float, unit: str) -> str:
-    return format_usd(x) if unit == "USD" else f"{x:.2f} {unit}"
+def regret_text(x: float, unit: str) -> str:
+    """A regret in its drill's unit (:data:`REGRET_UNITS`), as a reader says it.
+
+    Examples
+    --------
+    >>> regret_text(0.0, "share of points missed"), regret_text(1.0, "wrong calls")
+    ('0% of points missed', '1 wrong call')
+    >>> regret_text(0.5, "1 - rank correlation")
+    '0.50 (1 - rank correlation)'
+    """
+    if unit == "USD":
+        return format_usd(x)
+    if unit == "share of points missed":
+        return f"{format_percent(x, decimals=0)} of points missed"
+    if unit == "wrong calls":
+        return format_count(x, "wrong call")
+    return f"{x:.2f} ({unit})"
 
 
 def track_record(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from nogo.errors import InputError
-from nogo.formatting import format_percent, format_usd
+from nogo.formatting import format_count, format_percent, format_usd
 from nogo.practice.progress.attempt import KEY, as_utc, check_number
 
 __all__ = ["schedule_reviews"]
@@ -50,14 +50,14 @@ def suggest(df: pd.DataFrame, marks: pd.DataFrame, now: datetime, limit: int | N
     drills = drills[(drills["mean_regret_usd"] > 0) | (drills["accuracy"] < 1)]
     drills = drills.sort_values(["mean_regret_usd", "accuracy"], ascending=[False, True], kind="stable")
     drills["reason"] = [
-        f"mean regret {format_usd(r)}, accuracy {format_percent(a)} over {n} attempts"
+        f"mean regret {format_usd(r)}, accuracy {format_percent(a)} over {format_count(n, 'attempt')}"
         for r, a, n in zip(drills["mean_regret_usd"], drills["accuracy"], drills["attempts"], strict=True)
     ]
     by_dimension = marks.groupby("dimension")["score_share"]
     dims = pd.DataFrame({"share": by_dimension.mean(), "marks": by_dimension.size()}).reset_index()
     dims = dims[dims["share"] < 1].sort_values("share", kind="stable")
     dims["reason"] = [
-        f"mean mark {format_percent(s)} of the scale over {n} marks"
+        f"mean mark {format_percent(s)} of the scale over {format_count(n, 'mark')}"
         for s, n in zip(dims["share"], dims["marks"], strict=True)
     ]
     for part, kind in ((due, "review"), (drills, "drill"), (dims, "rubric")):
