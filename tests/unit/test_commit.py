@@ -40,7 +40,8 @@ def _with_calls(case, *calls):
 
 def _state(widget) -> list:
     """Everything a learner (or code) can read off the widget: every control's value, label and options,
-    every HTML box, the summary and the repr; the case file itself is left out."""
+    every HTML box, the summary, the repr and the fallback a saved notebook keeps; the case file itself is
+    left out."""
     seen, out, todo = set(), [], [widget.view]
     while todo:
         w = todo.pop()
@@ -52,7 +53,9 @@ def _state(widget) -> list:
                 out.append((type(w).__name__, name, repr(getattr(w, name))))
         todo += list(getattr(w, "children", ()))
     own = {k: repr(v) for k, v in vars(widget).items() if k not in ("case_file", "case", "clock")}
-    return [*out, sorted(own.items(), key=str), widget.summary_text(), repr(widget)]
+    fallback = widget._repr_mimebundle_()
+    return [*out, sorted(own.items(), key=str), widget.summary_text(), repr(widget), fallback["text/plain"],
+            fallback["text/html"]]  # fmt: skip
 
 
 def test_commitment_is_stored_with_its_confidence_and_the_variants_call(case):
@@ -93,10 +96,11 @@ def test_nothing_of_the_answer_is_in_the_widget_before_or_after_committing(case,
     })  # fmt: skip
     a, b = CommitCall(case, {}, clock=lambda: 0.0), CommitCall(other, {}, clock=lambda: 0.0)
     assert _state(a) == _state(b)  # the same widget whatever the case's call, debrief and key guardrails
-    printed = capsys.readouterr().out
-    assert printed.count("not committed yet") == 2
+    assert capsys.readouterr().out == ""  # nothing printed: the widget says where it stands
+    assert "not committed yet" in a._repr_mimebundle_()["text/plain"]  # the saved notebook's fallback
+    assert "Not committed yet" in a.status_html.value
     for text in (case.debrief, *case.drill.key_guardrails, *(c.debrief for c in case.calls)):
-        assert text not in printed and all(text not in str(s) for s in _state(a))
+        assert all(text not in str(s) for s in _state(a))
     a.commit("no-go", 0.9)
     b.commit("no-go", 0.9)
     assert _state(a) == _state(b)
@@ -169,3 +173,17 @@ def test_comparison_is_the_brier_score_of_the_confidence(call, confidence, expec
     assert r.to_text(call).endswith(f"you kept it ({call}).")
     other = next(c for c in nogo.LAUNCH_CALLS if c != call)
     assert r.to_text(other).endswith(f"you changed it to {other}.")
+
+
+def test_the_status_line_follows_the_choices_then_shows_the_commitment(case):
+    c = CommitCall(case, {}, clock=lambda: 0.0)
+    assert "choose your call and how sure you are" in c.status_html.value
+    c.call.value = "no-go"
+    assert "your call is no-go; choose how sure you are" in c.status_html.value
+    c.confidence.value = 0.7
+    assert "no-go, 70% sure. Press Commit" in c.status_html.value
+    c.commit_button.click()
+    assert c.committed == Commitment("no-go", 0.7)
+    assert "Committed: no-go, 70% sure" in c.status_html.value
+    assert "no call committed yet" not in str(c.attempt_record())
+    assert CommitCall(case, {}).record_text() == "no call committed yet."

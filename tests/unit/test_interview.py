@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections import Counter
@@ -153,10 +154,13 @@ def test_widget_headless_reveal_and_self_marks(tmp_path, capsys):
     store = ProgressStore(tmp_path / "p.sqlite3")
     m = mock_interview(PROJECT, seed=4)
     widget = MockInterviewWidget(m, store=store, learner="ana")
-    assert "0 of" in capsys.readouterr().out  # printed summary when the cell runs
+    assert capsys.readouterr().out == ""  # nothing printed: the widget shows its own state
+    n = len(widget.boxes)
+    assert f"0 of {n} questions answered; not revealed yet." in widget.status_html.value
     widget.boxes["q1"].value = "first answer"
     widget.boxes["escalation_design"].value = PAYLOAD
     assert widget.answers["escalation_design"] == PAYLOAD and widget.revealed is None
+    assert f"2 of {n} questions answered; not revealed yet." in widget.status_html.value  # live
     widget.reveal_button.click()
     assert widget.error is None and widget.revealed is not None
     assert widget.revealed.set_index("dimension").loc["escalation_design", "answer"] == PAYLOAD
@@ -166,7 +170,7 @@ def test_widget_headless_reveal_and_self_marks(tmp_path, capsys):
     assert repr(widget) == widget.summary_text()
     # a second click is refused, and says so on screen
     widget.reveal_button.click()
-    assert widget.error is not None and "already revealed" in widget.result_html.value
+    assert widget.error is not None and "already revealed" in widget.status_html.value
     # self-marks through the rubric checklist land in the store
     widget.rubric.set(dict.fromkeys(RUBRIC_DIMENSIONS, 2), {"escalation_design": PAYLOAD})
     widget.rubric.save_button.click()
@@ -184,3 +188,19 @@ def test_widget_run_scripted():
     revealed = widget.run_scripted({"threshold_definition": "tie autonomy to the dollar cost"})
     assert revealed.loc[0, "answer"] == "tie autonomy to the dollar cost"
     assert widget.revealed is revealed
+
+
+def test_the_widget_shows_the_brief_as_prose_and_labels_each_question_in_words():
+    m = mock_interview(PROJECT, seed=4)
+    widget = MockInterviewWidget(m)
+    shown = "".join(child.value for child in widget.view.children if hasattr(child, "value"))
+    assert "<pre" not in shown and "<textarea" not in shown  # prose, not a monospace box
+    assert f"<h3>{html.escape(m.case.title)}</h3>" in shown and "The decision you own:" in shown
+    assert "<b>Question 1</b>:" in shown and "<b>Threshold definition</b> (rubric):" in shown
+    assert not [k for k in RUBRIC_DIMENSIONS if f"<b>{k}</b>" in shown]  # never a raw key
+    bundle = widget._repr_mimebundle_()
+    assert bundle["text/plain"].startswith(f"Mock interview on {m.case.id}")
+    assert "Threshold definition:" in bundle["text/plain"] and "VBox(" not in bundle["text/plain"]
+    for dim in RUBRIC_DIMENSIONS:  # the patterns are the answer: never in the fallback
+        spec = getattr(m.case.rubric, dim)
+        assert spec.strong not in bundle["text/plain"] and spec.strong not in bundle["text/html"]

@@ -257,7 +257,8 @@ def _state(widget) -> list:
                     ("value", "description", "options", "placeholder", "disabled") if hasattr(w, n)]  # fmt: skip
             todo += list(getattr(w, "children", ()))
     own = sorted((k, repr(v)) for k, v in vars(widget).items() if k not in ("case", "clock", "_started"))
-    return [*out, own, widget.summary_text(), repr(widget)]
+    fallback = widget._repr_mimebundle_()  # what a saved notebook keeps for a reader without a kernel
+    return [*out, own, widget.summary_text(), repr(widget), fallback["text/plain"], fallback["text/html"]]
 
 
 def test_nothing_of_the_answer_is_in_the_widget_before_submitting(case, capsys):
@@ -268,12 +269,13 @@ def test_nothing_of_the_answer_is_in_the_widget_before_submitting(case, capsys):
     })  # fmt: skip
     a, b = LaunchCall(case, variant_seed=4), LaunchCall(other, variant_seed=4)
     assert _state(a) == _state(b)  # the same widget whatever the call, the debrief and the key guardrails
-    printed = capsys.readouterr().out
+    assert capsys.readouterr().out == ""  # nothing printed: the widget and its fallback say it
     answers = [case.debrief, *(c.debrief for c in case.calls)]  # key guardrails are options: see above
     answers += [d.why for d in case.drill.distractors] + [e.why for e in case.drill.evidence]
     for text in answers:
-        assert text not in printed and all(text not in str(s) for s in _state(a)), text
-    assert "Guardrails (pick at most 3, rank your top 3)" in printed and "Facts (pick the deciding ones)" in printed
+        assert all(text not in str(s) for s in _state(a)), text
+    fallback = a._repr_mimebundle_()["text/plain"]
+    assert "Guardrails (pick at most 3, rank your top 3)" in fallback and "Facts (pick the deciding ones)" in fallback
 
 
 def test_after_submitting_the_widget_shows_the_variants_call_and_the_commitment(case, tmp_path):
@@ -301,13 +303,16 @@ def test_a_commitment_never_made_is_said_not_compared(case):
 def test_launch_widget_submits_once_records_and_shows_debrief(case, tmp_path, capsys):
     store = nogo.ProgressStore(tmp_path / "p.sqlite3")
     w = LaunchCall(case, store=store, learner="ana", clock=_clock())
-    assert "not submitted yet" in capsys.readouterr().out and not w.submitted
+    assert capsys.readouterr().out == "" and not w.submitted  # nothing printed when built
+    assert "Not submitted yet: no call chosen; 0 guardrails ticked (at most 3), 0 ranked" in w.status_html.value
     w.submit_button.click()
     assert w.error == "call: choose one of ship, ship with guardrails, no-go" and not w.submitted
+    assert "call: choose one of" in w.status_html.value  # the click's problem, on the page
     w.call.value = "ship with guardrails"
     closure, refunds = case.drill.key_guardrails
     w.ranks[0].value = refunds
     assert w.guardrails[refunds].value  # ranking a guardrail ticks it
+    assert "call ship with guardrails; 1 guardrail ticked (at most 3), 1 ranked" in w.status_html.value
     w.guardrails[closure].value = True
     w.submit_button.click()
     assert w.error == "ranking: rank your top 2 of the guardrails you picked (1st, 2nd, 3rd), each once; got 1"
@@ -326,6 +331,7 @@ def test_launch_widget_submits_once_records_and_shows_debrief(case, tmp_path, ca
     assert case.call_for({}).debrief in w.feedback_html.value and "10 of 10 points" in w.feedback_html.value
     assert w.contract_html.value == case.agent_impact_contract()._repr_html_()
     assert w.rubric is not None and w.rubric.view in w.view.children
+    assert "Submitted: ship with guardrails, 10 of 10 points." in w.status_html.value
     controls = (w.call, w.justification, w.submit_button, *w.guardrails.values(), *w.ranks, *w.evidence.values())
     assert all(c.disabled for c in controls)
     w.submit_button.click()
@@ -376,7 +382,10 @@ def test_rubric_checklist_saves_marks_linked_to_the_attempt(case, tmp_path):
     assert marks["comment"].tolist() == ["", "", "<b>no owner</b>", ""]
     text = w.summary_text()
     assert "Verdict: not the case's call, 0 of 10 points." in text and "Rubric (marked by coach): 6 of 12." in text
-    assert w._repr_mimebundle_()["text/plain"] == text
+    assert w.record_text() == text and text.splitlines()[0] in str(w.attempt_record())
+    fallback = w._repr_mimebundle_()["text/plain"]  # a saved notebook's fallback: the brief, never the verdict
+    assert fallback == w.brief_text() and "Verdict" not in fallback and "Rubric" not in fallback
+    assert "Marks saved. Rubric: 6 of 12." in r.status_html.value
 
 
 def test_launch_widget_validates_its_arguments(case, template):
@@ -444,6 +453,9 @@ def test_rubric_validation_messages(case, marks, comments, message):
 def test_rubric_checklist_alone_and_its_validation(case):
     r = RubricChecklist(case, marked_by="self")
     assert r.summary_text() == "Rubric (marked by self): not marked yet."
+    assert "0 of 4 dimensions marked" in r.status_html.value
+    r.scores["escalation_design"].value = 2
+    assert "1 of 4 dimensions marked" in r.status_html.value  # live
     with pytest.raises(InputError, match="marks: unknown dimension 'tone'"):
         r.set({"tone": 3})
     with pytest.raises(InputError, match=r"marks\['escalation_design'\]: expected a mark from 0 to 3"):

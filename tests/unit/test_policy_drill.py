@@ -639,7 +639,9 @@ def test_widget_updates_on_every_slider_and_records_submissions(drill_inputs, tm
         variant_seed=3,
         clock=_Clock(10.0, 55.0, 70.0),
     )
-    assert "Set the policy (template)" in capsys.readouterr().out
+    assert capsys.readouterr().out == ""  # nothing printed: the panel is the only copy of the metrics
+    assert "Not submitted yet" in d.result_html.value and d.record_text() == "no policy submitted yet."
+    assert d.brief_text() == d.summary_text()  # before any move: what the static page's card reads
     assert d.settings == naive_settings(d.prepared, case.drill.naive_confidence)
     assert "<svg" in d.chart_html.value and "optimal" not in d.chart_html.value
 
@@ -667,7 +669,12 @@ def test_widget_updates_on_every_slider_and_records_submissions(drill_inputs, tm
     sub = d.submission
     assert sub is not None and sub.settings == d.settings
     assert sub.regret_usd == pytest.approx(sub.metrics.cost_usd - optimal_policy(d.prepared).cost_usd)
-    assert "Regret" in d.result_html.value and "Submitted" in capsys.readouterr().out
+    assert "Regret" in d.result_html.value and capsys.readouterr().out == ""
+    assert "Submitted 1 policy; the last (t_lo=0.3 t_hi=0.9 cap=$200 reviewers=4)" in d.result_html.value
+    d.t_hi_slider.value = 0.95  # the status line says the sliders moved since the submission
+    assert "The sliders have moved since" in d.result_html.value
+    d.set(t_hi=0.9)
+    assert "The sliders have moved since" not in d.result_html.value
     row = store.attempts().iloc[0]
     assert (row["learner"], row["case_id"], row["variant_seed"], row["drill"], row["item"]) == (
         "ana",
@@ -684,7 +691,11 @@ def test_widget_updates_on_every_slider_and_records_submissions(drill_inputs, tm
     d.submit()
     assert store.attempts()["time_taken_seconds"].tolist() == [45.0, 15.0]
     assert "optimal" in d.chart_html.value  # the optimum's thresholds appear once submitted
-    assert d._repr_mimebundle_()["text/plain"] == d.summary_text()
+    assert "Submitted 2 policies" in d.result_html.value
+    fallback = d._repr_mimebundle_()  # a saved notebook's: the starting panel, never the optimum
+    assert fallback["text/plain"] == d.brief_text() and "Submitted" not in fallback["text/plain"]
+    assert sub.optimum.settings.describe() not in fallback["text/plain"] + fallback["text/html"]
+    assert d.record_text().startswith("2 policies submitted; the last: t_lo=0.3 t_hi=0.9")
     store.close()
 
 
@@ -764,6 +775,8 @@ def test_widget_html_is_safe_from_maths_typesetting(drill_inputs, capsys):
     case, log, costs = drill_inputs
     d = PolicyDrill(case, log, log["p_true"], costs, days=30)
     d.submit()
-    for box in (d.metrics_html, d.chart_html, d.result_html, *d.widget.children[:1]):
+    title = d.widget.children[1]  # after the drill's hidden style sheet
+    assert "Set the policy" in title.value
+    for box in (d.metrics_html, d.chart_html, d.result_html, title):
         assert box.value.startswith('<div class="mathjax_ignore tex2jax_ignore">')
         assert html_dollars(box.value) == 0

@@ -4,6 +4,7 @@ widget's state (nothing of the answer before submitting, one attempt in the stor
 
 from __future__ import annotations
 
+import html
 import itertools
 
 import numpy as np
@@ -131,9 +132,13 @@ def test_the_widget_records_one_attempt_with_its_rank_correlation(capsys):
     store = nogo.ProgressStore(":memory:")
     drill = Premortem(case_file, store=store, learner="ana", variant_seed=4, clock=iter([0.0, 42.0]).__next__)
     own = [m.name for m in case_file.ranked_failure_modes]
+    assert "Not submitted yet: 0 of" in drill.status_html.value
     result = drill.run_scripted(own[::-1])
-    printed = capsys.readouterr().out
-    assert "rank correlation with the case's ranking" in printed and case_file.failure_modes[0].why in printed
+    assert capsys.readouterr().out == ""  # the verdict is on the page, not printed beside it
+    assert "Rank correlation with the case's ranking" in drill.feedback_html.value
+    assert html.escape(case_file.failure_modes[0].why) in drill.feedback_html.value
+    assert drill.record_text() == result.to_text()
+    assert f"Submitted: rank correlation {result.spearman_rho:+.2f}" in drill.status_html.value
     assert all(d.disabled for d in drill.ranks) and drill.submit_button.disabled
     row = store.attempts().iloc[0]
     assert (row["drill"], row["item"], row["variant_seed"], row["time_taken_seconds"]) == (
@@ -154,10 +159,11 @@ def test_clicking_with_a_rank_left_empty_shows_the_problem_and_records_nothing()
     drill.submit_button.click()
     assert drill.result is None and store.rows == []
     assert drill.error.startswith("ranking: choose a failure mode for rank 2")
-    assert "rank 2" in drill.feedback_html.value
+    assert "rank 2" in drill.status_html.value
     drill.ranks[1].value = drill.ranks[0].value  # the same mode twice
     for d, (_, name) in zip(drill.ranks[2:], drill.ranks[0].options[2:], strict=True):
         d.value = name
+    assert f"chosen twice: {drill.ranks[0].value}" in drill.status_html.value  # said before the click
     drill.submit_button.click()
     assert "ranked twice" in drill.error and store.rows == []
     drill.ranks[1].value = drill.ranks[0].options[1][1]

@@ -72,8 +72,11 @@ def _visible_text(drill: SignatureDrill) -> str:
 
 def test_before_submit_the_widget_shows_the_question_and_levers_but_no_answer(capsys):
     drill = SignatureDrill(Loop(), case_id="toy-case")
-    printed = capsys.readouterr().out
-    shown = _visible_text(drill) + printed
+    assert capsys.readouterr().out == ""  # nothing printed: the widget says where it stands
+    assert "Not submitted yet: 0 of 2 levers set." in drill.status_html.value
+    fallback = drill._repr_mimebundle_()  # what a saved notebook keeps: the question and the levers
+    shown = _visible_text(drill) + fallback["text/plain"] + fallback["text/html"]
+    assert fallback["text/plain"] == drill.brief_text() == drill.summary_text()
     assert Loop.question in shown and "price cap" in shown and "stops the loop on a spike" in shown
     assert BEST_STORY not in shown and "Best setting" not in shown and "regret" not in shown.lower()
     assert all(c.value is None for c in drill.controls.values())  # no setting preselected
@@ -161,10 +164,12 @@ def test_an_incomplete_setting_is_refused_and_the_click_shows_why():
     with pytest.raises(InputError, match="kill switch"):
         drill.submit()
     drill.submit_button.click()
-    assert drill.error and "kill switch" in drill.result_html.value and not drill.submitted
+    assert drill.error and "kill switch" in drill.status_html.value and not drill.submitted
     drill.set(kill="on")
+    assert "Not submitted yet: 2 of 2 levers set; press Submit." in drill.status_html.value  # live
     drill.submit_button.click()
     assert drill.submitted and drill.error is None
+    assert "Submitted: regret" in drill.status_html.value or "Submitted: the best setting" in drill.status_html.value
     assert all(c.disabled for c in drill.controls.values()) and drill.submit_button.disabled
     with pytest.raises(InputError, match="already submitted"):
         drill.submit()

@@ -201,6 +201,39 @@ def test_a_summary_is_read_only_for_the_drill_the_cell_builds():
     assert nb.cells[1].outputs[0]["text"] == stream  # the next drill's summary stays with it
 
 
+@pytest.mark.parametrize("view", [False, True], ids=["drill", "drill.view"])
+def test_a_drill_carries_its_own_card_and_a_record_of_no_attempt_leaves_the_page(view):
+    """A drill displayed (itself or its ``.view``) keeps its card as its saved fallback: the page shows that
+    card (with how to practise it), never a repr; a later record of the attempt goes, whatever it says."""
+    from nogo.practice.premortem import Premortem
+
+    case = PROJECT.case("loan-steering")
+    drill = Premortem(case)
+    bundle = (drill.view if view else drill)._repr_mimebundle_()
+    assert "VBox(" not in bundle["text/plain"] and bundle["text/plain"] == drill.brief_text()
+    record = drill.attempt_record()
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_code_cell("premortem = Premortem(case)\npremortem", outputs=[
+                v4.new_output("execute_result", data={k: v for k, v in bundle.items()})]),
+            v4.new_code_cell("premortem.attempt_record()", outputs=[v4.new_output(
+                "execute_result", data={"text/html": record._repr_html_(), "text/plain": repr(record)})]),
+        ]
+    )  # fmt: skip
+    assert replace_widgets(nb, notebook="loan-steering", case_id=None) == 1
+    card = _soup(nb.cells[0].outputs[0].data["text/html"])
+    assert card.select_one("section.nogo-drill")["data-drill"] == "premortem"
+    assert card.select_one(".nogo-drill-name").get_text(" ", strip=True) == "Drill Pre-mortem"
+    items = [li.get_text() for li in card.select("ul.nogo-boxes li")]
+    assert sorted(items) == sorted(m.name for m in case.failure_modes)
+    practise = card.select_one(".nogo-drill-practise").get_text(" ", strip=True)
+    assert "notebooks/loan-steering.ipynb" in practise and "nogo coach loan-steering --learner NAME" in practise
+    assert nb.cells[1].outputs == []  # the record of an attempt not made: a static page has no attempt
+    for mode in case.failure_modes:  # the card never holds the answer
+        assert mode.why not in card.get_text()
+
+
 def test_split_items_keeps_an_item_that_holds_the_separator_whole():
     text = "rank only; a person decides; audit the label; a cap"
     assert split_items(text, ["rank only; a person decides", "a cap"]) == [

@@ -395,9 +395,11 @@ def _widget(case, logged, **kwargs):
 
 def test_widget_clicks_reveal_costs_and_advance(case, logged, capsys):
     w = _widget(case, logged, learner="<script>alert(1)</script>")
-    assert (
-        "Decision stream: 0 of 12 items answered." in capsys.readouterr().out
-    )  # printed for saved notebooks
+    assert capsys.readouterr().out == ""  # nothing printed: the widget says where it stands
+    assert "Decision 1 of 12: 0 answered." in w.status_html.value
+    fallback = w._repr_mimebundle_()["text/plain"]  # for a saved notebook read without a kernel
+    assert "Decision stream: 0 of 12 items answered." in fallback and fallback == w.brief_text()
+    assert w.record_text() == "no decision answered yet (0 of 12)."
     assert "&lt;script&gt;" in w.header_html.value and "<script>" not in w.header_html.value
     first = w.current
     assert w.answers.empty and not w.done and f"decision {first['decision_id']}" in w.item_html.value
@@ -412,6 +414,7 @@ def test_widget_clicks_reveal_costs_and_advance(case, logged, capsys):
     )
     assert "Realised cost (what happened): you" in w.score_html.value
     assert w.current["item"] == 2
+    assert "Decision 2 of 12: 1 answered, the cost-optimal call on" in w.status_html.value  # live
     w.buttons["block"].click()
     assert w.answers["choice"].tolist() == ["escalate", "block"]
     w.run_scripted([r["optimal"] for _, r in w.items.iloc[2:].iterrows()])
@@ -419,8 +422,10 @@ def test_widget_clicks_reveal_costs_and_advance(case, logged, capsys):
     assert "<svg" in w.end_html.value and "Where you and the optimum disagreed" in w.end_html.value
     w.buttons["act"].click()  # after the end: the message is shown, nothing is recorded
     assert "the stream is finished" in w.error and len(w.answers) == 12
-    text = w._repr_mimebundle_()["text/plain"]
-    assert text == w.summary_text() and "12 of 12 items answered" in text
+    text = w.summary_text()
+    assert "12 of 12 items answered" in text and w.record_text() in text
+    assert "All 12 decisions answered: the cost-optimal call on" in w.status_html.value
+    assert w._repr_mimebundle_()["text/plain"] == fallback  # the brief, never the answers
     optimal = w.items["optimal"].tolist()
     assert w.answers["correct"].tolist() == [optimal[0] == "escalate", optimal[1] == "block"] + [True] * 10
 

@@ -7,13 +7,18 @@ or the drill's own plain-text summary. :func:`replace_widgets` swaps every such 
 drill's name, what it asks (its question, its options), and how to practise it live (JupyterLab, or
 ``nogo coach``).
 
-The drills describe themselves only in plain text: ``summary_text()`` states, before any attempt, what the
-drill asks and never the answer (the practice layer's contract). A card reads that text from the widget's
-fallback, or from a print of it in the same cell or in the cell after (the saved-notebook summary), and
-parses it per drill (:data:`DRILLS`); the printed copy it used is dropped from the page, since the card
-holds it. A summary that is not a drill's before-attempt text (after an attempt it can hold the answer)
-is never shown: the card then names the drill and says what it asks in general. Lists whose items may
-themselves hold ``"; "`` (guardrails, facts, failure modes) are split on the case file's own items.
+A drill's widget carries its own card as its ``text/html`` fallback (``static_html()`` in
+:mod:`nogo.practice.live`: its name, question and options, never the answer); the page uses it as it is,
+adding how to practise it. A notebook saved before drills carried one has only plain text: the drill's
+``summary_text()``, which states, before any attempt, what the drill asks and never the answer (the
+practice layer's contract). Then a card reads that text from the widget's fallback, or from a print of it
+in the same cell or in the cell after (the saved-notebook summary), and parses it per drill
+(:data:`DRILLS`); the printed copy it used is dropped from the page, since the card holds it. A summary
+that is not a drill's before-attempt text (after an attempt it can hold the answer) is never shown: the
+card then names the drill and says what it asks in general. Lists whose items may themselves hold
+``"; "`` (guardrails, facts, failure modes) are split on the case file's own items. A record of the
+attempt in a later cell ("Your attempt, as of this cell's last run: ...") is dropped too: a static page
+has no attempt.
 
 Examples
 --------
@@ -37,11 +42,14 @@ from typing import Any
 
 import nbformat
 
+from nogo.practice.live import DRILL_TEXT, RECORD_LEAD, boxes, chips
+
 __all__ = [
     "DRILLS",
     "WIDGET_VIEW",
     "DrillSpec",
     "StaticDrill",
+    "own_card",
     "read_drill",
     "replace_widgets",
     "split_items",
@@ -84,54 +92,26 @@ _BEFORE = {  # each drill's summary_text() before any attempt
 }
 
 
-def _spec(key: str, name: str, classes: tuple[str, ...], asks: str) -> DrillSpec:
+def _spec(key: str, classes: tuple[str, ...]) -> DrillSpec:
     pattern = re.compile(_BEFORE[key], _FLAGS) if key in _BEFORE else None
+    name, asks = DRILL_TEXT[key]  # the practice layer's words: one source for the widget and the page
     return DrillSpec(key, name, classes, asks, pattern)
 
 
 DRILLS: tuple[DrillSpec, ...] = (
-    _spec(
-        "commit", "Make your call first", ("CommitCall",),
-        "Before any analysis: your launch call and how sure you are that it is right. The launch call at "
-        "the end puts your call beside the one this case's numbers support.",
-    ),
-    _spec(
-        "stream", "Decision stream", ("DecisionStream",),
-        "The agent's decisions, one at a time: let it act alone, escalate to a person, or block. After each "
-        "answer the outcome and its cost are revealed, and your running cost is set beside the "
-        "cost-optimal policy's and the naive confidence rule's.",
-    ),
-    _spec(
-        "policy", "Set the policy", ("PolicyDrill",),
-        "Move the two thresholds on the calibrated probability (decline below the lower one, act from the "
-        "upper one, escalate in between), the value cap and the reviewer headcount: cost, queue, error "
-        "rate and the fairness measure update live. Submit to see your regret against the optimum.",
-    ),
-    _spec(
-        "signature", "The case's own lever", ("SignatureDrill",),
-        "Set the lever this case's PM actually holds; your setting runs on the case's own simulation, and "
-        "the best setting appears only after you submit.",
-    ),
-    _spec(
-        "premortem", "Pre-mortem", ("Premortem",),
-        "It is a year after launch and the agent has failed. Rank these failure modes by expected harm "
-        "(likelihood times severity), worst first; the case's own ranking appears after you submit.",
-    ),
-    _spec(
-        "launch", "Launch call", ("LaunchCall",),
-        "Ship, ship with named guardrails, or no-go; rank the guardrails that matter, pick the facts that "
-        "decide the call and say why. Only after you submit: the call this case's numbers support, its "
-        "debrief, the Agent Impact Contract and the rubric.",
-    ),
-    _spec("segments", "Segment table", ("SegmentDrill",),
-          "For each segment of the work: may the agent act alone, escalate to a person, or decline?"),
-    _spec("interview", "Mock interview", ("MockInterviewWidget", "MockInterview"),
-          "A case's interview questions, one at a time, each answer beside the weak and the strong pattern."),
-    _spec("rubric", "Rubric", ("RubricChecklist",), "Mark the launch call against the case's rubric."),
-    _spec("countdown", "Countdown", ("Countdown",), "The session's clock."),
-    _spec("reveal", "Coach's reveal", ("Reveal",), "The coach reveals the answer at the end of a session."),
-    _spec("report", "Session report", ("ReportButton",), "Writes the session's report."),
-)  # fmt: skip
+    _spec("commit", ("CommitCall",)),
+    _spec("stream", ("DecisionStream",)),
+    _spec("policy", ("PolicyDrill",)),
+    _spec("signature", ("SignatureDrill",)),
+    _spec("premortem", ("Premortem",)),
+    _spec("launch", ("LaunchCall",)),
+    _spec("segments", ("SegmentDrill",)),
+    _spec("interview", ("MockInterviewWidget", "MockInterview")),
+    _spec("rubric", ("RubricChecklist",)),
+    _spec("countdown", ("Countdown",)),
+    _spec("reveal", ("Reveal",)),
+    _spec("report", ("ReportButton",)),
+)
 """Every drill a notebook may show, in the order a summary is tried against them."""
 
 _GENERIC = DrillSpec(
@@ -207,14 +187,6 @@ def _levers(text: str) -> list[tuple[str, list[str]]]:
     return found if found and "; ".join(f"{lab} ({' / '.join(c)})" for lab, c in found) == text else []
 
 
-def _chips(options: Iterable[str], mark: str = "") -> str:
-    return "".join(f'<span class="nogo-chip">{mark}{html.escape(o)}</span>' for o in options)
-
-
-def _boxes(items: Iterable[str]) -> str:
-    return '<ul class="nogo-boxes">' + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-
-
 def _known(case: Any, what: str) -> list[str]:
     """The case file's items a drill lists: launch guardrails, facts or failure-mode names."""
     if case is None:
@@ -241,7 +213,7 @@ def _details(drill: StaticDrill, case: Any) -> tuple[str, str]:
 
         levels = f"{format_percent(CONFIDENCE_LEVELS[0])} to {format_percent(CONFIDENCE_LEVELS[-1])}"
         return e(f["asks"]), (
-            f'<p class="nogo-options"><b>Your call:</b> {_chips(LAUNCH_CALLS)}</p>'
+            f'<p class="nogo-options"><b>Your call:</b> {chips(LAUNCH_CALLS)}</p>'
             f'<p class="nogo-options"><b>How sure:</b> {e(levels)}</p>'
         )
     if key == "stream":
@@ -257,22 +229,22 @@ def _details(drill: StaticDrill, case: Any) -> tuple[str, str]:
         )
     if key == "signature":
         levers = _levers(f["levers"])
-        rows = "".join(f"<tr><th>{e(label)}</th><td>{_chips(choices)}</td></tr>" for label, choices in levers)
+        rows = "".join(f"<tr><th>{e(label)}</th><td>{chips(choices)}</td></tr>" for label, choices in levers)
         options = (
             f'<table class="nogo-levers">{rows}</table>' if levers else f"<p>Levers: {e(f['levers'])}</p>"
         )
         return e(f["question"]), options
     if key == "premortem":
         items = split_items(f["items"], _known(case, "modes"))
-        return e(drill.spec.asks), f'<p class="nogo-options"><b>{e(f["asks"])}:</b></p>{_boxes(items)}'
+        return e(drill.spec.asks), f'<p class="nogo-options"><b>{e(f["asks"])}:</b></p>{boxes(items)}'
     if key == "launch":
         calls = f["calls"].split(" / ")
-        out = f'<p class="nogo-options"><b>Your call:</b> {_chips(calls)}</p>'
+        out = f'<p class="nogo-options"><b>Your call:</b> {chips(calls)}</p>'
         out += f'<p class="nogo-options"><b>Guardrails</b> ({e(f["pick"])}):</p>'
-        out += _boxes(split_items(f["guardrails"], _known(case, "guardrails")))
+        out += boxes(split_items(f["guardrails"], _known(case, "guardrails")))
         if f.get("facts"):
             out += f'<p class="nogo-options"><b>Facts</b> ({e(f["facts_pick"])}):</p>'
-            out += _boxes(split_items(f["facts"], _known(case, "facts")))
+            out += boxes(split_items(f["facts"], _known(case, "facts")))
         return e(drill.spec.asks), out
     return e(drill.spec.asks), ""
 
@@ -286,19 +258,53 @@ def card_html(drill: StaticDrill, *, notebook: str, case_id: str | None, case: A
     e = html.escape
     asks, options = _details(drill, case) if drill.fields else (e(drill.spec.asks), "")
     case_id = drill.fields.get("case", case_id)
+    return (
+        f'<section class="nogo-drill" data-drill="{e(drill.spec.key)}">'
+        f'<p class="nogo-drill-name"><span>Drill</span> {e(drill.spec.name)}</p>'
+        f'<p class="nogo-drill-asks">{asks}</p>{options}{_practise(notebook, case_id)}</section>'
+    )
+
+
+def _practise(notebook: str, case_id: str | None) -> str:
+    """How to practise a drill live: JupyterLab, and with a coach (``nogo coach``) for a case's drill."""
+    e = html.escape
     coach = (
         f"; with a coach, <code>nogo coach {e(case_id)} --learner NAME</code>"
         if case_id and not case_id.startswith("_")
         else ""
     )
     return (
-        f'<section class="nogo-drill" data-drill="{e(drill.spec.key)}">'
-        f'<p class="nogo-drill-name"><span>Drill</span> {e(drill.spec.name)}</p>'
-        f'<p class="nogo-drill-asks">{asks}</p>{options}'
         '<p class="nogo-drill-practise"><b>Practise it live:</b> in JupyterLab (<code>make lab</code>, or '
         f"<code>nogo lab</code>), open <code>notebooks/{e(notebook)}.ipynb</code> and run it{coach}. "
-        "This page is a read-only copy.</p></section>"
+        "This page is a read-only copy.</p>"
     )
+
+
+_OWN_CARD = re.compile(
+    r'<section class="nogo-drill" data-drill="(?P<key>[a-z-]+)"(?: data-case="(?P<case>[^"]*)")?>'
+    r".*</section>",
+    re.S,
+)
+
+
+def own_card(output: Mapping[str, Any], *, notebook: str, case_id: str | None) -> str | None:
+    """The card a drill's widget output carries itself (its ``text/html`` fallback, from the drill's
+    ``static_html()``), with how to practise it added; None for an output without one.
+
+    Examples
+    --------
+    >>> out = {"data": {WIDGET_VIEW: {}, "text/html": '<div><section class="nogo-drill" data-drill="stream" '
+    ...        'data-case="demo"><p class="nogo-drill-asks">12 decisions</p></section></div>'}}
+    >>> "nogo coach demo --learner NAME" in own_card(out, notebook="demo", case_id=None)
+    True
+    """
+    text = (output.get("data") or {}).get("text/html") or ""
+    found = _OWN_CARD.search("".join(text) if isinstance(text, list) else str(text))
+    if found is None:
+        return None
+    case = html.unescape(found.group("case")) if found.group("case") else case_id
+    card = found.group(0)
+    return card[: -len("</section>")] + _practise(notebook, case) + "</section>"
 
 
 def _text(output: Mapping[str, Any]) -> str:
@@ -333,13 +339,16 @@ def _words(text: str) -> str:
 def _without(outputs: list, summaries: set[str]) -> list:
     """``outputs`` without the copies of ``summaries``: a displayed output whose plain text ends with one
     (a record of the attempt that has none yet: "Your attempt, as of this cell's last run: <summary>"), or
-    a printed stream that is one (or ends with one, after other printed lines)."""
+    a printed stream that is one (or ends with one, after other printed lines); and without any record
+    of an attempt (:data:`~nogo.practice.live.RECORD_LEAD`): a static page has no attempt."""
     kept = []
     for out in outputs:
         kind = out.get("output_type")
         if kind in ("execute_result", "display_data") and not _is_widget(out):
             shown = _words(_text(out))
             if any(shown.endswith(_words(summary)) for summary in summaries):  # a copy, maybe with a lead-in
+                continue
+            if shown.replace("*", "").startswith(RECORD_LEAD):  # a record of the attempt, whatever it says
                 continue
         elif kind == "stream":
             text = _text(out).rstrip()
@@ -387,6 +396,12 @@ def replace_widgets(
             if not _is_widget(out):
                 outputs.append(out)
                 continue
+            own = own_card(out, notebook=notebook, case_id=case_id)
+            if own is not None:  # the drill's own card: its brief is its plain text, printed copies go
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": own}))
+                replaced += 1
+                used.add(_text(out))
+                continue
             readings = (read_drill(t, cell.source) for t in [_text(out), *printed])
             drill = next(
                 (d for d in readings if d.summary and built in (_GENERIC, d.spec)), None
@@ -398,6 +413,6 @@ def replace_widgets(
             if drill.summary is not None:
                 used.add(drill.summary)
         cell.outputs = _without(outputs, used)
-        if after is not None and used:
+        if after is not None:
             after.outputs = _without(after.outputs, used)
     return replaced

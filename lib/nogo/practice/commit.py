@@ -2,7 +2,7 @@
 
 :class:`CommitCall` asks for a call (ship, ship with guardrails, no-go) and how sure the learner is that
 it is right, right after the case's brief. It holds nothing of the answer: not the case's call, its
-debrief or its key guardrails; its state, its repr and its printed summary are the same whatever the
+debrief or its key guardrails; its state, its repr and its saved fallback are the same whatever the
 case's call. The comparison comes at the end, inside the :class:`~nogo.LaunchCall` after the learner
 submits (:func:`compare_commitment`): the committed call beside the case's call for this variant, and
 the confidence scored as a forecast (the Brier score, ``(confidence - right) ** 2``: 0 for a sure,
@@ -36,7 +36,7 @@ from nogo._validate import check_choice
 from nogo.cases.casefile import LAUNCH_CALLS
 from nogo.errors import InputError
 from nogo.formatting import format_percent, math_safe_html
-from nogo.practice.rubric import error_html
+from nogo.practice.live import DRILL_TEXT, LiveDrill, card_html, chips, drill_view, status_html
 
 __all__ = ["CONFIDENCE_LEVELS", "CommitCall", "CommitComparison", "Commitment", "compare_commitment"]
 
@@ -108,7 +108,7 @@ def compare_commitment(commitment: Commitment, expected_call: str) -> CommitComp
     return CommitComparison(commitment, expected, right, (commitment.confidence - float(right)) ** 2)
 
 
-class CommitCall:
+class CommitCall(LiveDrill):
     """Commit first: the learner's call and confidence, asked right after the brief, before any analysis.
 
     Parameters
@@ -127,19 +127,23 @@ class CommitCall:
 
     **Commit** (or :meth:`commit`) takes the call and the confidence, once. State: :attr:`committed`
     (a :class:`Commitment`, ``None`` before), :attr:`attempt_id`, :attr:`error`; :attr:`view` is the
-    widget. Nothing of the case's call is kept.
+    widget, whose status line follows the choices (:meth:`status_text`). Nothing of the case's call is
+    kept.
 
     Examples
     --------
     >>> from nogo import Project
     >>> case = Project.find().case("template")
-    >>> c = CommitCall(case, {})  # doctest: +ELLIPSIS
-    Commit on template (me): not committed yet. Before any analysis: your call (ship / ... / no-go) and ...
+    >>> c = CommitCall(case, {})
+    >>> c.status_text()
+    'Not committed yet: choose your call and how sure you are, then Commit.'
     >>> c.commit("no-go", 0.6)
     Commitment(call='no-go', confidence=0.6)
     >>> print(c.summary_text())
     Commit on template (me): no-go, 60% sure. The launch call at the end compares it with the case's.
     """
+
+    drill_key = "commit"
 
     def __init__(
         self,
@@ -166,20 +170,25 @@ class CommitCall:
         self.committed: Commitment | None = None
         self.attempt_id: int | None = None
         self.error: str | None = None
-        self.call = w.ToggleButtons(options=list(LAUNCH_CALLS), value=None, description="Call")
+        self.call = w.ToggleButtons(
+            options=list(LAUNCH_CALLS), value=None, description="Call", style={"button_width": "auto"}
+        )
         levels = [("choose", None)] + [(format_percent(x), x) for x in CONFIDENCE_LEVELS]
         self.confidence = w.Dropdown(options=levels, value=None, description="How sure")
         self.commit_button, self.status_html = w.Button(description="Commit"), w.HTML()
         self.commit_button.on_click(lambda _b: self._click())
+        for control in (self.call, self.confidence):
+            control.observe(lambda _change: self._show_status(), names="value")
         e = html.escape
         intro = w.HTML(math_safe_html(
             f"<b>{e(case_file.title)}</b><p>{e(case_file.incident.decision)}</p>"
             "<p>Before any analysis: what is your call, and how sure are you that it is right? "
             "The launch call at the end compares.</p>"
         ))  # fmt: skip
-        self.view = w.VBox([intro, self.call, self.confidence, self.commit_button, self.status_html])
+        controls = [self.call, self.confidence, self.commit_button, self.status_html]
+        self.view = drill_view([intro, *controls], self)
         self._started = float(clock())
-        print(self.summary_text())
+        self._show_status()
 
     def commit(self, call: str, confidence: float) -> Commitment:
         """Commit to ``call`` with ``confidence`` (0 to 1), once; record it; return the commitment."""
@@ -198,7 +207,7 @@ class CommitCall:
         self.call.value, self.confidence.value = commitment.call, _nearest_level(commitment.confidence)
         for control in (self.call, self.confidence, self.commit_button):
             control.disabled = True
-        self.status_html.value = math_safe_html(f"<p>{html.escape(self.summary_text())}</p>")
+        self._show_status()
         return commitment
 
     def _click(self) -> None:
@@ -210,21 +219,54 @@ class CommitCall:
             self.commit(self.call.value, self.confidence.value)
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.status_html.value = error_html(self.error)
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: what is chosen so far, or the commitment once made."""
+        if self.committed is not None:
+            return f"Committed: {self.committed}. The launch call at the end compares it with the case's."
+        call, level = self.call.value, self.confidence.value
+        sure = None if level is None else f"{format_percent(level)} sure"
+        if call and sure:
+            return f"Not committed yet: {call}, {sure}. Press Commit to lock it in."
+        if call:
+            return f"Not committed yet: your call is {call}; choose how sure you are, then Commit."
+        if sure:
+            return f"Not committed yet: {sure}; choose your call, then Commit."
+        return "Not committed yet: choose your call and how sure you are, then Commit."
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
+
+    def brief_text(self) -> str:
+        """Plain text of what is asked (the widget's fallback in a saved notebook): never the case's call."""
+        return (
+            f"Commit on {self.case_file.id} ({self.learner}): not committed yet. Before any analysis: your "
+            f"call ({' / '.join(LAUNCH_CALLS)}) and how sure you are that it is right."
+        )
+
+    def static_html(self) -> str:
+        """What is asked, as a static card: the calls and the confidence levels."""
+        levels = f"{format_percent(CONFIDENCE_LEVELS[0])} to {format_percent(CONFIDENCE_LEVELS[-1])}"
+        options = (
+            f'<p class="nogo-options"><b>Your call:</b> {chips(LAUNCH_CALLS)}</p>'
+            f'<p class="nogo-options"><b>How sure:</b> {html.escape(levels)}</p>'
+        )
+        asks = html.escape(DRILL_TEXT[self.drill_key][1])
+        return card_html(self.drill_key, asks, options, case_id=self.case_file.id)
 
     def summary_text(self) -> str:
         """Plain text: what is asked before committing; the commitment after (never the case's call)."""
-        head = f"Commit on {self.case_file.id} ({self.learner}):"
         if self.committed is None:
-            return (
-                f"{head} not committed yet. Before any analysis: your call ({' / '.join(LAUNCH_CALLS)}) and "
-                "how sure you are that it is right."
-            )
+            return self.brief_text()
+        head = f"Commit on {self.case_file.id} ({self.learner}):"
         return f"{head} {self.committed}. The launch call at the end compares it with the case's."
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
+    def record_text(self) -> str:
+        """The commitment, or that none is made yet (for :meth:`attempt_record`)."""
+        if self.committed is None:
+            return "no call committed yet."
+        return self.summary_text()
 
     def __repr__(self) -> str:
         return self.summary_text()

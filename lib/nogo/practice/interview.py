@@ -24,12 +24,16 @@ import pandas as pd
 
 from nogo.cases.casefile import RUBRIC_DIMENSIONS, CaseFile
 from nogo.errors import InputError
+from nogo.formatting import format_count, math_safe_html
+from nogo.practice.live import DRILL_TEXT, LiveDrill, boxes, card_html, drill_view, status_html
 
 __all__ = [
     "FRAMEWORK_RUBRIC",
     "MockInterview",
     "MockInterviewWidget",
+    "brief_html",
     "mock_interview",
+    "question_label",
     "reveal_html",
 ]
 
@@ -218,13 +222,43 @@ def reveal_html(revealed: pd.DataFrame) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
-class MockInterviewWidget:
+def question_label(key: str, dimension: str = "") -> str:
+    """A question's label in words: ``Question 1`` for the case's ``q1``, the dimension for a rubric one.
+
+    Examples
+    --------
+    >>> question_label("q2"), question_label("threshold_definition", "threshold_definition")
+    ('Question 2', 'Threshold definition')
+    """
+    if dimension:
+        return dimension.replace("_", " ").capitalize()
+    return f"Question {key.removeprefix('q')}" if key[1:].isdigit() else key.replace("_", " ").capitalize()
+
+
+def brief_html(interview: MockInterview) -> str:
+    """The brief as rendered prose (HTML, every case-file string escaped, safe from maths typesetting)."""
+    e, case = html.escape, interview.case
+    i = case.incident
+    summary = "".join(f"<p>{e(p.strip())}</p>" for p in str(i.summary).split("\n\n") if p.strip())
+    where = f" <b>Where:</b> {e(i.where)}." if i.where else ""
+    return math_safe_html(
+        f"<h3>{e(case.title)}</h3><p><i>Domain: {e(case.domain)}. Variant seed: {interview.variant_seed}.</i>"
+        f"</p>{summary}<p><b>When:</b> {e(i.when)}. <b>Who:</b> {e(i.who)}.{where}</p>"
+        f"<p><b>The decision you own:</b> {e(i.decision)}</p>"
+    )
+
+
+class MockInterviewWidget(LiveDrill):
     """The mock interview as a widget: a text box per question, **Reveal**, then weak beside strong.
 
-    State: :attr:`answers` (dict key to text, read from the boxes), :attr:`revealed` (the frame of
-    :meth:`MockInterview.reveal`, ``None`` before), :attr:`rubric` (a :class:`nogo.RubricChecklist`
-    after revealing, for self-marks recorded in ``store``), :attr:`error`; :attr:`view` is the widget.
+    The brief is rendered prose (:func:`brief_html`); each question is labelled in words
+    (:func:`question_label`). State: :attr:`answers` (dict key to text, read from the boxes),
+    :attr:`revealed` (the frame of :meth:`MockInterview.reveal`, ``None`` before), :attr:`rubric` (a
+    :class:`nogo.RubricChecklist` after revealing, for self-marks recorded in ``store``), :attr:`error`;
+    :attr:`view` is the widget, whose status line (:meth:`status_text`) counts the questions answered.
     """
+
+    drill_key = "interview"
 
     def __init__(
         self, interview: MockInterview, *, store: Any = None, learner: str = "me", marked_by: str = "self"
@@ -241,14 +275,17 @@ class MockInterviewWidget:
             for k in q["key"]  # a handful of questions
         }
         e = html.escape
-        brief = w.HTML("<pre style='white-space:pre-wrap'>" + e(interview.brief()) + "</pre>")
-        rows: list[Any] = [brief]
-        for k, question in zip(q["key"], q["question"], strict=True):
-            rows += [w.HTML(f"<b>{e(k)}</b>: {e(question)}"), self.boxes[k]]
+        rows: list[Any] = [w.HTML(brief_html(interview))]
+        for k, dim, question in zip(q["key"], q["dimension"], q["question"], strict=True):
+            label = f"<b>{e(question_label(k, dim))}</b>" + (" (rubric)" if dim else "")
+            rows += [w.HTML(math_safe_html(f"<p>{label}: {e(question)}</p>")), self.boxes[k]]
+        for box in self.boxes.values():
+            box.observe(lambda _change: self._show_status(), names="value")
         self.reveal_button, self.result_html = w.Button(description="Reveal"), w.HTML()
+        self.status_html = w.HTML()
         self.reveal_button.on_click(lambda _b: self._click())
-        self.view = w.VBox([*rows, self.reveal_button, self.result_html])
-        print(self.summary_text())
+        self.view = drill_view([*rows, self.reveal_button, self.status_html, self.result_html], self)
+        self._show_status()
 
     @property
     def answers(self) -> dict[str, str]:
@@ -265,7 +302,8 @@ class MockInterviewWidget:
         for box in (*self.boxes.values(), self.reveal_button):
             box.disabled = True
         self.revealed, self.error = revealed, None
-        self.result_html.value = reveal_html(revealed)
+        self.result_html.value = math_safe_html(reveal_html(revealed))
+        self._show_status()
         self.rubric = RubricChecklist(
             self.interview.case, store=self.store, learner=self.learner,
             variant_seed=self.interview.variant_seed, marked_by=self.marked_by,
@@ -289,12 +327,52 @@ class MockInterviewWidget:
             self.reveal()
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.result_html.value = f"<p style='color:#b00020'>{html.escape(self.error)}</p>"
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: how many questions have an answer, revealed or not."""
+        n = len(self.boxes)
+        answered = sum(bool(v.strip()) for v in self.answers.values())
+        if self.revealed is not None:
+            return (
+                f"Revealed ({answered} of {format_count(n, 'question')} answered): each rubric answer is "
+                "below beside the weak and the strong pattern; mark it on the rubric."
+            )
+        return f"{answered} of {format_count(n, 'question')} answered; not revealed yet."
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
+
+    def brief_text(self) -> str:
+        """The brief and the questions, as plain text; never the weak or strong patterns."""
+        q = self.interview.questions()
+        asked = [
+            f"{question_label(k, d)}: {text}" for k, d, text in zip(q["key"], q["dimension"], q["question"],
+                                                                     strict=True)
+        ]  # fmt: skip
+        return "\n".join([f"{self._head()}.", "", self.interview.brief(), "", "Questions:", *asked])
+
+    def static_html(self) -> str:
+        """The brief and the questions, as a static card; never the weak or strong patterns."""
+        q = self.interview.questions()
+        asked = [f"{question_label(k, d)}: {t}" for k, d, t in zip(q["key"], q["dimension"], q["question"],
+                                                                  strict=True)]  # fmt: skip
+        return card_html(
+            self.drill_key, html.escape(DRILL_TEXT[self.drill_key][1]),
+            brief_html(self.interview) + boxes(asked), case_id=self.interview.case.id,
+        )  # fmt: skip
+
+    def record_text(self) -> str:
+        """The answers beside the patterns once revealed, or how many are answered so far."""
+        return self.summary_text()
+
+    def _head(self) -> str:
+        i = self.interview
+        return f"Mock interview on {i.case.id} (variant {i.variant_seed}, seed {i.seed}) for {self.learner}"
 
     def summary_text(self) -> str:
         """Plain text: the case and the questions before revealing; answers beside patterns after."""
-        i = self.interview
-        head = f"Mock interview on {i.case.id} (variant {i.variant_seed}, seed {i.seed}) for {self.learner}"
+        head = self._head()
         if self.revealed is None:
             answered = sum(bool(v.strip()) for v in self.answers.values())
             return f"{head}: {answered} of {len(self.boxes)} questions answered, not revealed yet."
@@ -309,10 +387,6 @@ class MockInterviewWidget:
         if self.rubric is not None and self.rubric.saved:
             lines.append(self.rubric.summary_text())
         return "\n".join(lines)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
 
     def __repr__(self) -> str:
         return self.summary_text()

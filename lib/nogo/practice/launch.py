@@ -9,10 +9,11 @@ that includes irrelevant ones. The written justification is optional and graded 
 learner or a coach.
 
 Before the learner submits, the widget holds nothing of the answer: its controls, its repr and its
-printed summary are the same whatever the case's call, debrief and key guardrails (the guardrails and
-facts are shown in an order drawn from the variant seed). After submitting it shows the points, what
-each pick was worth, the commitment made before the analysis (a :class:`nogo.CommitCall`) beside the
-case's call, the debrief and the Agent Impact Contract for the variant's call, and the rubric.
+fallback in a saved notebook are the same whatever the case's call, debrief and key guardrails (the
+guardrails and facts are shown in an order drawn from the variant seed). After submitting it shows the
+points, what each pick was worth, the commitment made before the analysis (a :class:`nogo.CommitCall`)
+beside the case's call, the debrief and the Agent Impact Contract for the variant's call, and the
+rubric.
 
 What the progress store gets. One attempt per submitted call: ``drill="launch"``,
 ``item="launch call"``, ``optimal_choice`` the case's call for the variant, ``choice``
@@ -34,7 +35,7 @@ from typing import Any
 from nogo._validate import check_choice
 from nogo.cases.casefile import LAUNCH_CALLS
 from nogo.errors import InputError
-from nogo.formatting import math_safe_html, math_safe_text
+from nogo.formatting import format_count, math_safe_html, math_safe_text
 from nogo.practice.commit import CommitCall, Commitment
 from nogo.practice.launch_score import (
     POINTS,
@@ -46,10 +47,10 @@ from nogo.practice.launch_score import (
     launch_options,
     score_launch,
 )
+from nogo.practice.live import DRILL_TEXT, LiveDrill, boxes, card_html, chips, drill_view, status_html
 from nogo.practice.rubric import (
     RUBRIC_SCALE,
     RubricChecklist,
-    error_html,
     learner_name,
     rubric_marks,
     rubric_text,
@@ -67,7 +68,7 @@ assert len(_PLACES) == RANKED
 # --- the widget: a thin shell over score_launch ---------------------------------------------------
 
 
-class LaunchCall:
+class LaunchCall(LiveDrill):
     """The launch call as a widget: the call, ranked guardrails, the deciding evidence; then the debrief.
 
     Parameters
@@ -91,9 +92,12 @@ class LaunchCall:
     an unranked pick) shows the message and can be fixed. Picking a guardrail in a rank ticks it.
 
     State: :attr:`submitted`, :attr:`result` (the :class:`LaunchFeedback`, ``None`` before),
-    :attr:`attempt_id`, :attr:`rubric`, :attr:`error`; :attr:`view` is the widget. Nothing of the
-    case's answer is kept before the learner submits.
+    :attr:`attempt_id`, :attr:`rubric`, :attr:`error`; :attr:`view` is the widget, whose status line
+    (:meth:`status_text`) follows the picks. Nothing of the case's answer is kept before the learner
+    submits.
     """
+
+    drill_key = "launch"
 
     def __init__(
         self,
@@ -130,7 +134,9 @@ class LaunchCall:
         self.rubric: RubricChecklist | None = None
         self.error: str | None = None
         self.cap = guardrail_cap(case)
-        self.call = w.ToggleButtons(options=list(LAUNCH_CALLS), value=None, description="Call")
+        self.call = w.ToggleButtons(
+            options=list(LAUNCH_CALLS), value=None, description="Call", style={"button_width": "auto"}
+        )
         self.guardrails = {
             g: w.Checkbox(description=math_safe_text(g), value=False, indent=False)
             for g in launch_options(case, seed)
@@ -145,11 +151,14 @@ class LaunchCall:
         }
         self.justification = w.Textarea(
             placeholder="Why, in your words (optional): what a wrong action costs, who pays, what would "
-            "change your mind."
+            "change your mind.",
+            rows=3,
         )
         self.submit_button, self.feedback_html = w.Button(description="Submit"), w.HTML()
-        self.contract_html = w.HTML()
+        self.status_html, self.contract_html = w.HTML(), w.HTML()
         self.submit_button.on_click(lambda _b: self._click())
+        for control in (self.call, *self.guardrails.values(), *self.ranks, *self.evidence.values()):
+            control.observe(lambda _change: self._show_status(), names="value")
         e = html.escape
         ask_guardrails = (
             f"<p>Guardrails (only <i>ship with guardrails</i> takes any; with <i>ship</i> or <i>no-go</i> "
@@ -166,10 +175,10 @@ class LaunchCall:
         if self.evidence:
             ask = "<p>Which facts decide the call? Pick them; some here do not, and each costs a point.</p>"
             parts += [w.HTML(math_safe_html(ask)), *self.evidence.values()]
-        parts += [self.justification, self.submit_button]
-        self.view = w.VBox([*parts, self.feedback_html, self.contract_html])
+        parts += [self.justification, self.submit_button, self.status_html]
+        self.view = drill_view([*parts, self.feedback_html, self.contract_html], self)
         self._started = float(clock())
-        print(self.summary_text())
+        self._show_status()
 
     @property
     def submitted(self) -> bool:
@@ -221,6 +230,7 @@ class LaunchCall:
             marked_by=self.marked_by, attempt_id=self.attempt_id,
         )  # fmt: skip
         self.view.children = (*self.view.children, self.rubric.view)
+        self._show_status()
         return result
 
     def run_scripted(
@@ -235,8 +245,8 @@ class LaunchCall:
         ``justification``, then submit (the headless path)."""
         guardrails, evidence = list(guardrails), list(evidence)
         lists = (("guardrails", guardrails, self.guardrails), ("evidence", evidence, self.evidence))
-        for name, given, boxes in lists:
-            for g in (g for g in given if g not in boxes):
+        for name, given, ticks in lists:
+            for g in (g for g in given if g not in ticks):
                 raise InputError(f"{name}: {g!r} is not one on the list")
         self.call.value = check_choice("call", call, LAUNCH_CALLS)
         for g, box in self.guardrails.items():
@@ -254,24 +264,61 @@ class LaunchCall:
             self.submit()
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.feedback_html.value = error_html(self.error)
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: the call and how many guardrails and facts are picked, or the
+        points once submitted (never the case's call before)."""
+        if self.result is not None:
+            r = self.result
+            return (
+                f"Submitted: {r.call}, {r.points:g} of {r.max_points:g} points. The debrief, the contract "
+                "and the rubric are below."
+            )
+        picked = sum(box.value for box in self.guardrails.values())
+        ranked = sum(rank.value is not None for rank in self.ranks)
+        parts = [f"call {self.call.value}" if self.call.value else "no call chosen"]
+        parts.append(f"{format_count(picked, 'guardrail')} ticked (at most {self.cap}), {ranked} ranked")
+        if self.evidence:
+            parts.append(f"{format_count(sum(b.value for b in self.evidence.values()), 'fact')} picked")
+        over = ""
+        if picked > self.cap:
+            over = f" That is more than {self.cap} guardrails: each extra costs a point."
+        return f"Not submitted yet: {'; '.join(parts)}.{over}"
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
+
+    def brief_text(self) -> str:
+        """The calls, guardrails and facts on offer, as plain text; nothing of the answer."""
+        facts = f" Facts (pick the deciding ones): {'; '.join(self.evidence)}." if self.evidence else ""
+        return (
+            f"Launch call on {self.case.id} ({self.learner}): not submitted yet. Calls: "
+            f"{' / '.join(LAUNCH_CALLS)}. Guardrails (pick at most {self.cap}, rank your top {RANKED}): "
+            f"{'; '.join(self.guardrails)}.{facts}"
+        )
+
+    def static_html(self) -> str:
+        """The calls, guardrails and facts on offer, as a static card; nothing of the answer."""
+        e = html.escape
+        out = f'<p class="nogo-options"><b>Your call:</b> {chips(LAUNCH_CALLS)}</p>'
+        pick = f"pick at most {self.cap}, rank your top {RANKED}"
+        out += f'<p class="nogo-options"><b>Guardrails</b> ({pick}):</p>{boxes(self.guardrails)}'
+        if self.evidence:
+            out += f'<p class="nogo-options"><b>Facts</b> (pick the deciding ones):</p>{boxes(self.evidence)}'
+        return card_html(self.drill_key, e(DRILL_TEXT[self.drill_key][1]), out, case_id=self.case.id)
 
     def summary_text(self) -> str:
         """Plain text: the options before submitting (nothing of the answer); the call, points, debrief
         and marks after."""
         if self.result is None:
-            facts = f" Facts (pick the deciding ones): {'; '.join(self.evidence)}." if self.evidence else ""
-            return (
-                f"Launch call on {self.case.id} ({self.learner}): not submitted yet. Calls: "
-                f"{' / '.join(LAUNCH_CALLS)}. Guardrails (pick at most {self.cap}, rank your top {RANKED}): "
-                f"{'; '.join(self.guardrails)}.{facts}"
-            )
+            return self.brief_text()
         marks = f"\n{self.rubric.summary_text()}" if self.rubric is not None else ""
         return self.result.to_text() + marks
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
+    def record_text(self) -> str:
+        """The call, points, debrief and marks once submitted, or that nothing is submitted yet."""
+        return "no launch call submitted yet." if self.result is None else self.summary_text()
 
     def __repr__(self) -> str:
         return self.summary_text()

@@ -39,7 +39,7 @@ from nogo.cases.case import CaseData, HardRule, open_case
 from nogo.cases.casefile import CaseFile
 from nogo.charts import THEME
 from nogo.errors import InputError
-from nogo.formatting import math_safe_html
+from nogo.formatting import format_count, math_safe_html
 from nogo.models.costs import ACTIONS, DecisionCosts
 from nogo.models.policy_model import (
     PolicyAssumptions,
@@ -53,6 +53,7 @@ from nogo.models.policy_model import (
 from nogo.models.policy_model import usd_label as _usd
 from nogo.models.policy_optimum import Submission, naive_settings, optimal_policy, submit
 from nogo.models.policy_optimum import min_reviewers as _min_reviewers
+from nogo.practice.live import DRILL_TEXT, LiveDrill, card_html, drill_view, status_html
 from nogo.practice.policy_chart import actions_by_bin, policy_chart, policy_cuts, policy_subtitle
 from nogo.practice.progress import ProgressStore
 
@@ -200,7 +201,7 @@ def _metrics_html(
     return math_safe_html(f"<table class='nogo-policy-metrics'>{''.join(cells)}</table>")
 
 
-class PolicyDrill:
+class PolicyDrill(LiveDrill):
     """The "set the policy" widget: four controls, live metrics and chart, and a Submit button.
 
     Parameters
@@ -223,10 +224,14 @@ class PolicyDrill:
         Seconds, for the time taken (since creation, or since the previous submission).
 
     The drill starts at the naive policy (:func:`naive_settings`). State: ``settings``, ``metrics``,
-    ``submission`` (the last :class:`Submission`, or None) and ``submissions``. Sliders update on
-    release (``continuous_update=False``); the chart is re-rendered (SVG through vl-convert) only when
-    a threshold or the cap moves.
+    ``submission`` (the last :class:`Submission`, or None) and ``submissions``; :attr:`widget` (also
+    :attr:`view`) is the widget: the live metrics panel, the chart, and a status line
+    (:meth:`status_text`) saying whether the policy on the sliders is the one submitted. Sliders update
+    on release (``continuous_update=False``); the chart is re-rendered (SVG through vl-convert) only
+    when a threshold or the cap moves.
     """
+
+    drill_key = "policy"
 
     def __init__(
         self,
@@ -272,6 +277,7 @@ class PolicyDrill:
         self._clock = clock
         self._last = clock()
         self._optimum: PolicyMetrics | None = None
+        self._verdict_html = ""
         self.submission: Submission | None = None
         self.submissions: list[Submission] = []
         self.naive = naive_settings(self.prepared, case.drill.naive_confidence)
@@ -280,7 +286,11 @@ class PolicyDrill:
         top = int(_min_reviewers(self.prepared, np.array([self.prepared.n]))[0])  # escalate everything
         r_max = max(2 * top, top + 5, self.naive.reviewers, a.max_reviewers or 1)  # room to overstaff
         step = float(self.prepared.thresholds[1])
-        common = {"continuous_update": False, "style": {"description_width": "9em"}}
+        common = {
+            "continuous_update": False,
+            "style": {"description_width": "9em"},
+            "layout": {"width": "30em"},
+        }  # a track long enough to move by one step, and room for each slider's value
         self.t_lo_slider = w.FloatSlider(
             value=self.naive.t_lo, min=0, max=1, step=step, description="decline below", **common
         )
@@ -295,26 +305,34 @@ class PolicyDrill:
             value=self.naive.reviewers, min=1, max=r_max, description="reviewers", **common
         )
         self.metrics_html, self.chart_html, self.result_html = w.HTML(), w.HTML(), w.HTML()
+        self.metrics_html.layout = w.Layout(flex="1 1 26em")  # beside the sliders, or below on a narrow page
         self.submit_button = w.Button(description="Submit policy", button_style="primary")
         self._sliders = (self.t_lo_slider, self.t_hi_slider, self.cap_slider, self.reviewers_slider)
         for s in self._sliders:
             s.observe(self._on_slider, names="value")
         self.submit_button.on_click(lambda _button: self.submit())
         note = w.HTML(math_safe_html("<i>At the top of its range the value cap means no cap.</i>"))
-        self.widget = w.VBox(
+        sliders = w.VBox([*self._sliders, note], layout=w.Layout(flex="0 0 auto", width="31em"))
+        self.widget = drill_view(
             [
                 w.HTML(math_safe_html(f"<b>Set the policy: {html.escape(case.title)}</b>")),
-                w.HBox([w.VBox([*self._sliders, note]), self.metrics_html]),
+                w.HBox([sliders, self.metrics_html], layout=w.Layout(flex_flow="row wrap")),
                 self.chart_html,
                 self.submit_button,
                 self.result_html,
-            ]
+            ],
+            self,
         )
         self._busy = False
         self._chart_key: tuple[Any, ...] | None = None
         self._vega: tuple[PolicySettings | None, dict[str, Any], list[str]] | None = None
         self._update()
-        print(self.summary_text())
+        self._start = self.metrics  # the naive policy the drill starts at: the brief's panel
+
+    @property
+    def view(self) -> Any:
+        """The widget (the same as :attr:`widget`, named as in the other drills)."""
+        return self.widget
 
     @classmethod
     def for_case(cls, case: CaseFile, data: CaseData, **kwargs: Any) -> PolicyDrill:
@@ -324,11 +342,10 @@ class PolicyDrill:
 
         Examples
         --------
-        >>> import contextlib, io, nogo
+        >>> import nogo
         >>> case = nogo.Project.find().case("resume-proxy-bias")
         >>> data = nogo.open_case(case).build({"n_applicants": 2_000})
-        >>> with contextlib.redirect_stdout(io.StringIO()):
-        ...     drill = PolicyDrill.for_case(case, data)
+        >>> drill = PolicyDrill.for_case(case, data)
         >>> drill.set(t_lo=0.5).n_decline, drill.metrics.n_routed > 0  # no one is rejected alone
         (0, True)
         """
@@ -393,6 +410,27 @@ class PolicyDrill:
         if key != self._chart_key:
             self.chart_html.value = math_safe_html(self.chart_svg())
             self._chart_key = key
+        self._show_status()
+
+    def status_text(self) -> str:
+        """The widget's live status line: submitted or not, and whether the sliders moved since."""
+        sub = self.submission
+        if sub is None:
+            return (
+                "Not submitted yet: the panel shows the policy on the sliders. Submit scores it against "
+                "the optimum."
+            )
+        count = format_count(len(self.submissions), "policy", plural="policies")
+        verdict = f"regret {_usd(sub.regret_usd)}" + ("" if sub.metrics.feasible else ", constraints broken")
+        moved = ""
+        if sub.settings != self.settings:
+            moved = " The sliders have moved since: submit to score this one."
+        return f"Submitted {count}; the last ({sub.settings.describe()}): {verdict}.{moved}"
+
+    def _show_status(self) -> None:
+        sub = self.submission
+        status = status_html(self.status_text(), tone="" if sub is None or sub.metrics.feasible else "error")
+        self.result_html.value = status + (self._verdict_html if sub is not None else "")
 
     def chart_svg(self) -> str:
         """The chart of the current settings as SVG (the optimum's thresholds too, once submitted).
@@ -454,7 +492,7 @@ class PolicyDrill:
         return self.metrics
 
     def submit(self) -> Submission:
-        """What clicking Submit does: score the current policy, record it, show and print the verdict."""
+        """What clicking Submit does: score the current policy, record it, show the verdict."""
         sub = submit(self.prepared, self.settings, optimum=self.optimum)
         best = sub.optimum
         tied = sub.metrics.feasible and sub.regret_usd <= TIE_TOLERANCE * max(abs(best.cost_usd), 1.0)
@@ -476,9 +514,8 @@ class PolicyDrill:
         self.submission = sub
         self.submissions.append(sub)
         colour = "#2a9d8f" if sub.metrics.feasible else "#b00020"
-        self.result_html.value = math_safe_html(f"<p style='color:{colour}'>{html.escape(sub.text())}</p>")
+        self._verdict_html = math_safe_html(f"<p style='color:{colour}'>{html.escape(sub.text())}</p>")
         self._update()
-        print(self.summary_text())
         return sub
 
     def run_scripted(self, **controls: Any) -> Submission:
@@ -488,27 +525,48 @@ class PolicyDrill:
 
     # -- text ----------------------------------------------------------------------------------
 
-    def summary_text(self) -> str:
-        """A plain-text summary of the case, the current policy and its metrics, and the last verdict."""
+    def _panel_lines(self, m: PolicyMetrics) -> list[str]:
         prep = self.prepared
-        lines = [
+        return [
             f"Set the policy ({self.case.id}): {prep.n:,} decisions over {prep.days:g} days",
-            f"Policy: {self.settings.describe()}",
+            f"Policy: {m.settings.describe()}",
             *(
                 f"  {label}: {text}"
-                for label, text in _metric_rows(
-                    self.metrics, prep.assumptions, self.hard_rules, self.fairness
-                )
+                for label, text in _metric_rows(m, prep.assumptions, self.hard_rules, self.fairness)
             ),
         ]
+
+    def summary_text(self) -> str:
+        """A plain-text summary of the case, the current policy and its metrics, and the last verdict."""
+        lines = self._panel_lines(self.metrics)
         if self.submission is not None:
             lines.append(f"Submitted: {self.submission.settings.describe()}. {self.submission.text()}")
         return "\n".join(lines)
 
+    def brief_text(self) -> str:
+        """The case and the panel at the starting (naive) policy: what the drill asks, never the optimum."""
+        return "\n".join(self._panel_lines(self._start))
+
+    def static_html(self) -> str:
+        """What the drill asks, as a static card, with the panel where it starts (not an answer)."""
+        e, prep, a = html.escape, self.prepared, DRILL_TEXT["policy"][1]
+        asks = f"On {prep.n:,} decisions over {prep.days:g} days: " + a[0].lower() + a[1:]
+        rows = _metric_rows(self._start, prep.assumptions, self.hard_rules, self.fairness)
+        table = "".join(f"<tr><th>{e(label)}</th><td>{e(text)}</td></tr>" for label, text in rows)
+        start = (
+            '<p class="nogo-options"><b>Where the panel starts</b> (the default policy, not an answer):</p>'
+            f'<table class="nogo-start"><tr><th>policy</th><td>{e(self._start.settings.describe())}</td>'
+            f"</tr>{table}</table>"
+        )
+        return card_html(self.drill_key, e(asks), start, case_id=self.case.id)
+
+    def record_text(self) -> str:
+        """The submissions so far (the last one's verdict), or that none is made yet."""
+        sub = self.submission
+        if sub is None:
+            return "no policy submitted yet."
+        count = format_count(len(self.submissions), "policy", plural="policies")
+        return f"{count} submitted; the last: {sub.settings.describe()}. {sub.text()}"
+
     def __repr__(self) -> str:
         return f"PolicyDrill({self.case.id!r}, {self.settings.describe()})"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
-        bundle["text/plain"] = self.summary_text()
-        return bundle

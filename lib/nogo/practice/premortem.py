@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from nogo.errors import InputError
-from nogo.formatting import math_safe_html, math_safe_text
-from nogo.practice.rubric import error_html
+from nogo.formatting import format_count, math_safe_html, math_safe_text
+from nogo.practice.live import DRILL_TEXT, LiveDrill, boxes, card_html, drill_view, status_html
 
 __all__ = ["Premortem", "PremortemScore", "premortem_table", "score_premortem"]
 
@@ -93,7 +93,7 @@ class PremortemScore:
         return premortem_table(self.modes, self.ranking)
 
     def to_text(self) -> str:
-        """The verdict and the case's ranking as plain text (what the widget prints after submitting)."""
+        """The verdict and the case's ranking as plain text (its record of the attempt)."""
         top = "was" if self.worst_in_top_two else "was not"
         lines = [
             f"Pre-mortem: rank correlation with the case's ranking {self.spearman_rho:+.2f} "
@@ -224,7 +224,7 @@ def premortem_table(modes: Sequence[Any], ranking: Sequence[str] | None = None) 
 # --- the widget: a thin shell over score_premortem ---------------------------------------------------
 
 
-class Premortem:
+class Premortem(LiveDrill):
     """The pre-mortem as a widget: one dropdown per rank (worst first), Submit, then the case's ranking.
 
     Parameters
@@ -245,8 +245,11 @@ class Premortem:
     **Submit** (or :meth:`submit`, or :meth:`run_scripted`) scores with :func:`score_premortem`, records
     one attempt (module docstring), and shows the case's ranking with each mode's likelihood, severity
     and why. One submission per widget; an incomplete ranking shows what is missing and can be fixed.
-    State: :attr:`result` (``None`` before), :attr:`attempt_id`, :attr:`error`; :attr:`view`.
+    State: :attr:`result` (``None`` before), :attr:`attempt_id`, :attr:`error`; :attr:`view`, whose
+    status line (:meth:`status_text`) counts the ranks chosen.
     """
+
+    drill_key = "premortem"
 
     def __init__(
         self,
@@ -273,18 +276,22 @@ class Premortem:
         self.error: str | None = None
         options = [(math_safe_text(n), n) for n in self._names]
         self.ranks = [
-            w.Dropdown(options=options, value=None, description=f"{k + 1}.", layout=w.Layout(width="44em"))
-            for k in range(len(self._names))
+            w.Dropdown(options=options, value=None, description=f"{k + 1}.") for k in range(len(self._names))
         ]
+        for rank in self.ranks:
+            rank.observe(lambda _change: self._show_status(), names="value")
         self.submit_button, self.feedback_html = w.Button(description="Submit ranking"), w.HTML()
+        self.status_html = w.HTML()
         self.submit_button.on_click(lambda _b: self._click())
         intro = w.HTML(
             "<b>Pre-mortem.</b> It is a year after launch and the agent has failed. Rank these failure "
             "modes by expected harm (how likely times how severe), worst first. The case's ranking, "
             "with each one's likelihood, severity and why, appears after you submit."
         )
-        self.view = w.VBox([intro, *self.ranks, self.submit_button, self.feedback_html])
+        self.view = drill_view([intro, *self.ranks, self.submit_button, self.status_html, self.feedback_html],
+                               self)  # fmt: skip
         self._started = float(clock())
+        self._show_status()
 
     @property
     def submitted(self) -> bool:
@@ -312,7 +319,7 @@ class Premortem:
         for control in (*self.ranks, self.submit_button):
             control.disabled = True
         self.feedback_html.value = result._repr_html_()
-        print(result.to_text())
+        self._show_status()
         return result
 
     def run_scripted(self, ranking: Sequence[str]) -> PremortemScore:
@@ -331,20 +338,48 @@ class Premortem:
             self.submit()
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.feedback_html.value = error_html(self.error)
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: how many ranks are chosen (and any chosen twice), or the verdict."""
+        if self.result is not None:
+            top = "was" if self.result.worst_in_top_two else "was not"
+            return (
+                f"Submitted: rank correlation {self.result.spearman_rho:+.2f} with the case's ranking; the "
+                f"worst failure mode {top} in your top two. The case's ranking is below."
+            )
+        chosen = [d.value for d in self.ranks if d.value is not None]
+        n = len(self.ranks)
+        text = f"Not submitted yet: {len(chosen)} of {format_count(n, 'rank')} chosen"
+        twice = sorted({c for c in chosen if chosen.count(c) > 1}, key=str.casefold)
+        if twice:
+            return text + f"; chosen twice: {'; '.join(twice)}."
+        return text + ("; press Submit ranking." if len(chosen) == n else ".")
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
+
+    def brief_text(self) -> str:
+        """The failure modes to rank (alphabetically), as plain text; never the case's ranking."""
+        return (
+            f"Pre-mortem on {self.case_file.id} ({self.learner}): not submitted yet. Rank by expected "
+            f"harm, worst first: {'; '.join(self._names)}."
+        )
+
+    def static_html(self) -> str:
+        """What the drill asks and the failure modes to rank, as a static card; never the case's ranking."""
+        ask = '<p class="nogo-options"><b>Rank by expected harm, worst first:</b></p>'
+        options = ask + boxes(self._names)
+        return card_html(self.drill_key, html.escape(DRILL_TEXT[self.drill_key][1]), options,
+                         case_id=self.case_file.id)  # fmt: skip
 
     def summary_text(self) -> str:
         """Plain text: the failure modes to rank before submitting; the verdict and ranking after."""
-        if self.result is None:
-            return (
-                f"Pre-mortem on {self.case_file.id} ({self.learner}): not submitted yet. Rank by expected "
-                f"harm, worst first: {'; '.join(self._names)}."
-            )
-        return self.result.to_text()
+        return self.brief_text() if self.result is None else self.result.to_text()
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
+    def record_text(self) -> str:
+        """The verdict and the case's ranking once submitted, or that nothing is submitted yet."""
+        return "no ranking submitted yet." if self.result is None else self.result.to_text()
 
     def __repr__(self) -> str:
         return self.summary_text()

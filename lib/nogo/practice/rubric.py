@@ -16,7 +16,8 @@ import pandas as pd
 
 from nogo.cases.casefile import RUBRIC_DIMENSIONS
 from nogo.errors import InputError
-from nogo.formatting import math_safe_html
+from nogo.formatting import format_count, math_safe_html
+from nogo.practice.live import LiveDrill, drill_view, status_html
 
 __all__ = [
     "RUBRIC_SCALE",
@@ -132,15 +133,17 @@ def error_html(message: str) -> str:
     return math_safe_html(f'<p style="color:#b00020">{html.escape(message)}</p>')
 
 
-class RubricChecklist:
+class RubricChecklist(LiveDrill):
     """The four interview dimensions as a checklist the learner or a coach marks, 0-3, with comments.
 
     Each dimension shows the case's question, a weak and a strong answer, a mark (:data:`RUBRIC_SCALE`)
     and a comment box; **Save marks** (or :meth:`save`) validates with :func:`rubric_marks` and records
     one mark per dimension in ``store`` (``scale_max=3``, ``marked_by``, linked to ``attempt_id``).
     State: :attr:`marks` (the last saved frame, ``None`` before), :attr:`saved`, :attr:`mark_ids`,
-    :attr:`error`; :attr:`view` is the widget.
+    :attr:`error`; :attr:`view` is the widget, whose status line (:meth:`status_text`) counts the marks.
     """
+
+    drill_key = "rubric"
 
     def __init__(
         self,
@@ -160,8 +163,13 @@ class RubricChecklist:
         self.mark_ids: list[int] = []
         self.error: str | None = None
         options = [(f"{i} {label}", i) for i, label in enumerate(RUBRIC_SCALE)]
-        self.scores = {d: w.ToggleButtons(options=options, value=None) for d in RUBRIC_DIMENSIONS}
-        self.comments = {d: w.Textarea(placeholder="comment (optional)") for d in RUBRIC_DIMENSIONS}
+        self.scores = {
+            d: w.ToggleButtons(options=options, value=None, style={"button_width": "auto"})
+            for d in RUBRIC_DIMENSIONS
+        }
+        self.comments = {d: w.Textarea(placeholder="comment (optional)", rows=2) for d in RUBRIC_DIMENSIONS}
+        for toggle in self.scores.values():
+            toggle.observe(lambda _change: self._show_status(), names="value")
         self.save_button, self.status_html = w.Button(description="Save marks"), w.HTML()
         self.save_button.on_click(lambda _b: self._click())
         e = html.escape
@@ -173,7 +181,8 @@ class RubricChecklist:
                 f"{e(spec.weak)}<br><i>strong:</i> {e(spec.strong)}</p>"
             )))  # fmt: skip
             rows += [self.scores[d], self.comments[d]]
-        self.view = w.VBox([*rows, self.save_button, self.status_html])
+        self.view = drill_view([*rows, self.save_button, self.status_html], self)
+        self._show_status()
 
     @property
     def saved(self) -> bool:
@@ -201,7 +210,7 @@ class RubricChecklist:
             mark = (r.dimension, r.score, r.scale_max, r.comment, self.marked_by)
             self.mark_ids.append(self.store.record_rubric(*who, *mark, attempt_id=self.attempt_id))
         self.marks, self.error = marks, None
-        self.status_html.value = math_safe_html("<pre>" + html.escape(rubric_text(marks)) + "</pre>")
+        self._show_status()
         return marks
 
     def _click(self) -> None:
@@ -209,7 +218,29 @@ class RubricChecklist:
             self.save()
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.status_html.value = error_html(self.error)
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: how many dimensions are marked, or the saved marks."""
+        if self.marks is not None:
+            return "Marks saved. " + rubric_text(self.marks)
+        marked = sum(t.value is not None for t in self.scores.values())
+        n = len(self.scores)
+        ready = "press Save marks" if marked == n else "mark every dimension, then Save marks"
+        return f"Not marked yet: {marked} of {format_count(n, 'dimension')} marked; {ready}."
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
+
+    def brief_text(self) -> str:
+        """What the checklist asks: a mark from 0 to 3 on each of the four dimensions."""
+        dims = "; ".join(d.replace("_", " ") for d in RUBRIC_DIMENSIONS)
+        scale = ", ".join(f"{i} {label}" for i, label in enumerate(RUBRIC_SCALE))
+        return f"Rubric on {self.case.id}, marked by {self.marked_by}: mark each of {dims} ({scale})."
+
+    def record_text(self) -> str:
+        """The saved marks, or that none are saved yet."""
+        return self.summary_text()
 
     def summary_text(self) -> str:
         """The saved marks as plain text, or a line saying none are saved yet."""

@@ -37,11 +37,12 @@ from nogo.cases.segment_policy import (
 )
 from nogo.errors import InputError
 from nogo.formatting import format_percent, format_usd, math_safe_html
+from nogo.practice.live import DRILL_TEXT, LiveDrill, card_html, chips, drill_view, status_html
 
 __all__ = ["SEGMENT_CHOICES", "SegmentDrill", "SegmentPolicyResult", "score_segment_policy", "segment_costs"]
 
 
-class SegmentDrill:
+class SegmentDrill(LiveDrill):
     """The segment table as a widget: a dropdown per segment, Submit, then the scored table.
 
     Parameters
@@ -51,8 +52,11 @@ class SegmentDrill:
 
     :meth:`set` and :meth:`submit` do what the controls do, headless. Before submission the widget shows
     each segment's share, the agent's stated confidence, the observed right rate, the median value at
-    stake and the hard rules, never the expected costs or the optimum.
+    stake and the hard rules, never the expected costs or the optimum. :attr:`widget` (also :attr:`view`)
+    is the widget; its status line (:meth:`status_text`) says whether the table is submitted.
     """
+
+    drill_key = "segments"
 
     def __init__(self, data: CaseData) -> None:
         import ipywidgets as w
@@ -73,8 +77,23 @@ class SegmentDrill:
         }
         self.submit_button = w.Button(description="Submit", button_style="primary")
         self.submit_button.on_click(lambda _: self.submit())
-        self.card_html, self.result_html = w.HTML(self._card_html()), w.HTML()
-        self.widget = w.VBox([self.card_html, *self.dropdowns.values(), self.submit_button, self.result_html])
+        self.card_html, self.result_html, self.status_html = w.HTML(self._card_html()), w.HTML(), w.HTML()
+        self.widget = drill_view(
+            [
+                self.card_html,
+                *self.dropdowns.values(),
+                self.submit_button,
+                self.status_html,
+                self.result_html,
+            ],
+            self,
+        )
+        self.status_html.value = status_html(self.status_text())
+
+    @property
+    def view(self) -> Any:
+        """The widget (the same as :attr:`widget`, named as in the other drills)."""
+        return self.widget
 
     @property
     def choices(self) -> dict[str, str]:
@@ -93,8 +112,39 @@ class SegmentDrill:
     def submit(self) -> SegmentPolicyResult:
         """Score the current table and reveal the optimal one."""
         self.result = score_segment_policy(self.data, self.choices)
-        self.result_html.value = math_safe_html("<pre>" + html.escape(self.result.to_text()) + "</pre>")
+        lines = self.result.to_text().splitlines()
+        self.result_html.value = math_safe_html(
+            f"<p>{html.escape(lines[0])}</p><ul>"
+            + "".join(f"<li>{html.escape(line.removeprefix('- '))}</li>" for line in lines[1:])
+            + "</ul>"
+        )
+        self.status_html.value = status_html(self.status_text())
         return self.result
+
+    def status_text(self) -> str:
+        """The widget's live status line: submitted (the regret) or not."""
+        if self.result is None:
+            n = len(self.card)
+            return f"Not submitted yet: choose act, escalate or decline for each of the {n} segments."
+        regret = format_usd(self.result.regret_usd)
+        return f"Submitted: regret {regret} over the log; the optimal table is below."
+
+    def brief_text(self) -> str:
+        """The segments and the choices, as plain text; never the optimum."""
+        return "\n".join([
+            f"Segment table: {len(self.card)} segments, {len(self.data.log):,} decisions",
+            "Not submitted yet: choose act alone, escalate or decline for each segment.",
+        ])  # fmt: skip
+
+    def static_html(self) -> str:
+        """The segments as the widget shows them before submission, and the choices; never the optimum."""
+        options = f'<p class="nogo-options"><b>For each segment:</b> {chips(SEGMENT_CHOICES.values())}</p>'
+        asks = html.escape(DRILL_TEXT[self.drill_key][1])
+        return card_html(self.drill_key, asks, self._card_html() + options)
+
+    def record_text(self) -> str:
+        """The verdict once submitted, or that nothing is submitted yet."""
+        return "no table submitted yet." if self.result is None else self.result.to_text()
 
     def _card_html(self) -> str:
         rows = "".join(
@@ -116,9 +166,6 @@ class SegmentDrill:
         else:
             lines.append(self.result.to_text())
         return "\n".join(lines)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return self.summary_text()

@@ -22,8 +22,9 @@ Examples
 ...     levers = (Lever("cap", "price cap", (1.5, 2.0, 10.0), unit="x reference"),)
 ...     def evaluate(self, choices):
 ...         return SignatureOutcome(100 * choices["cap"] + 1000 / choices["cap"], story="the loop ran")
->>> drill = SignatureDrill(Cap(), case_id="toy-case")  # doctest: +ELLIPSIS
-Signature drill on toy-case: Where do you cap the price? ...
+>>> drill = SignatureDrill(Cap(), case_id="toy-case")
+>>> drill.status_text()
+'Not submitted yet: 0 of 1 lever set.'
 >>> drill.set(cap=10.0)
 >>> drill.submit().regret_usd
 400.0
@@ -40,8 +41,8 @@ from typing import Any
 
 from nogo.cases.signature import Lever, SignatureOutcome, SignatureScore, SignatureTask
 from nogo.errors import InputError
-from nogo.formatting import format_usd, math_safe_html, math_safe_text
-from nogo.practice.rubric import error_html
+from nogo.formatting import format_count, format_usd, math_safe_html, math_safe_text
+from nogo.practice.live import LiveDrill, card_html, chips, drill_view, status_html
 
 __all__ = ["SignatureDrill", "choice_label", "setting_text"]
 
@@ -74,7 +75,7 @@ def _metric(value: Any) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
-class SignatureDrill:
+class SignatureDrill(LiveDrill):
     """The case's own lever as a widget: a dropdown per lever, Submit, then the scored setting.
 
     Parameters
@@ -95,8 +96,10 @@ class SignatureDrill:
     :meth:`set` and :meth:`submit` do what the controls do, headless. One submission per widget (the
     reveal shows the best setting, so a second try would be copying it). State: :attr:`result` (the
     :class:`~nogo.SignatureScore`, None before), :attr:`submitted`, :attr:`attempt_id`, :attr:`error`;
-    :attr:`view` is the widget.
+    :attr:`view` is the widget, whose status line (:meth:`status_text`) counts the levers set.
     """
+
+    drill_key = "signature"
 
     def __init__(
         self,
@@ -134,17 +137,18 @@ class SignatureDrill:
                 value=None,
                 description=math_safe_text(lever.label),
                 style={"description_width": "14em"},
-                layout={"width": "32em"},
             )
             for lever in task.levers
         }
+        for control in self.controls.values():
+            control.observe(lambda _change: self._show_status(), names="value")
         self.submit_button = w.Button(description="Submit", button_style="primary")
         self.submit_button.on_click(lambda _b: self._click())
-        self.result_html = w.HTML()
-        self.view = w.VBox([w.HTML(self._intro_html()), *self.controls.values(), self.submit_button,
-                            self.result_html])  # fmt: skip
+        self.status_html, self.result_html = w.HTML(), w.HTML()
+        self.view = drill_view([w.HTML(self._intro_html()), *self.controls.values(), self.submit_button,
+                                self.status_html, self.result_html], self)  # fmt: skip
         self._started = float(clock())
-        print(self.summary_text())
+        self._show_status()
 
     # ------------------------------------------------------------------------------------------ state
     @property
@@ -189,6 +193,7 @@ class SignatureDrill:
         for control in (*self.controls.values(), self.submit_button):
             control.disabled = True
         self.result_html.value = self._reveal_html(score)
+        self._show_status()
         return score
 
     def _attempt(self, score: SignatureScore, taken: float) -> dict[str, Any]:
@@ -208,7 +213,20 @@ class SignatureDrill:
             self.submit()
         except Exception as exc:  # ipywidgets would swallow it: show it instead
             self.error = str(exc)
-            self.result_html.value = error_html(self.error)
+            self.status_html.value = status_html(self.error, tone="error")
+
+    def status_text(self) -> str:
+        """The widget's live status line: how many levers are set, or the verdict once submitted."""
+        s = self.result
+        if s is not None:
+            verdict = "the best setting" if s.correct else f"regret {format_usd(s.regret_usd)}"
+            return f"Submitted: {verdict} on the case's simulation; your setting beside the best is below."
+        n, k = len(self.task.levers), len(self.choices)
+        set_ = f"{k} of {format_count(n, 'lever')} set"
+        return f"Not submitted yet: {set_}." if k < n else f"Not submitted yet: {set_}; press Submit."
+
+    def _show_status(self) -> None:
+        self.status_html.value = status_html(self.status_text())
 
     # ------------------------------------------------------------------------------------------- text
     def _intro_html(self) -> str:
@@ -228,17 +246,37 @@ class SignatureDrill:
         lines += [f"Breaks a hard rule: {r}" for r in outcome.broken_rules]
         return [*lines, *([outcome.story] if outcome.story else [])]
 
+    def brief_text(self) -> str:
+        """The question and the levers with their choices, as plain text; never the best setting."""
+        levers = "; ".join(
+            f"{lever.label} ({' / '.join(choice_label(lever, c) for c in lever.choices)})"
+            for lever in self.task.levers
+        )
+        return (
+            f"Signature drill on {self.case_id}: {self.task.question or 'set the levers.'} "
+            f"Not submitted yet. Levers: {levers}."
+        )
+
+    def static_html(self) -> str:
+        """The question and a row per lever with its choices, as a static card; never the best setting."""
+        e = html.escape
+        rows = "".join(
+            f"<tr><th>{e(lever.label)}</th><td>{chips(choice_label(lever, c) for c in lever.choices)}</td>"
+            "</tr>"
+            for lever in self.task.levers
+        )
+        question = self.task.question or "Set the levers."
+        return card_html(self.drill_key, e(question), f'<table class="nogo-levers">{rows}</table>',
+                         case_id=self.case_id)  # fmt: skip
+
+    def record_text(self) -> str:
+        """The verdict and both settings once submitted, or that nothing is submitted yet."""
+        return "no setting submitted yet." if self.result is None else self.summary_text()
+
     def summary_text(self) -> str:
         """Plain text: the question and levers before submitting; the verdict and both settings after."""
         if self.result is None:
-            levers = "; ".join(
-                f"{lever.label} ({' / '.join(choice_label(lever, c) for c in lever.choices)})"
-                for lever in self.task.levers
-            )
-            return (
-                f"Signature drill on {self.case_id}: {self.task.question or 'set the levers.'} "
-                f"Not submitted yet. Levers: {levers}."
-            )
+            return self.brief_text()
         s = self.result
         verdict = "the best setting" if s.correct else f"regret {format_usd(s.regret_usd)}"
         lines = [
@@ -283,10 +321,6 @@ class SignatureDrill:
         )
         table = f"<table><tr><th></th><th>yours</th><th>best</th></tr>{settings}{cost}{rows}</table>"
         return math_safe_html(f"<p>{verdict}</p>{broken}{table}{stories}")
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
 
     def __repr__(self) -> str:
         return self.summary_text()

@@ -21,6 +21,7 @@ from nogo.errors import InputError
 from nogo.formatting import format_percent, math_safe_html
 from nogo.models.costs import DecisionCosts
 from nogo.models.policy_inputs import PolicyAssumptions
+from nogo.practice.live import DRILL_TEXT, LiveDrill, card_html, drill_view, status_html
 from nogo.practice.stream.draw import MODEL_ACTION, STREAM_CHOICES, draw_stream, usd_text
 from nogo.practice.stream.score import (
     ANSWER_COLUMNS,
@@ -37,6 +38,8 @@ from nogo.practice.stream.score import (
 
 __all__ = ["DecisionStream"]
 
+_ASK = "For each of the agent's decisions: act alone, escalate to a person, or block."
+
 
 def _svg(chart: alt.Chart) -> str:
     import vl_convert
@@ -51,7 +54,7 @@ def _table(frame: pd.DataFrame, headers: Mapping[str, str]) -> str:
     return view.to_html(index=False, escape=True, formatters={headers[c]: f for c, f in money.items()})
 
 
-class DecisionStream:
+class DecisionStream(LiveDrill):
     """The decision-stream drill as a widget: one decision, three buttons, the cost revealed.
 
     Two ways to call it: ``DecisionStream(case, data, seed=...)`` with a :class:`~nogo.cases.case.CaseData`
@@ -78,8 +81,11 @@ class DecisionStream:
 
     State, for tests and scripts: :attr:`items` (the stream), :attr:`answers` (one row per answer),
     :attr:`done`, :attr:`current` (the item on screen, ``None`` when done), :attr:`attempt_ids`,
-    :attr:`error` (the last message a click produced, or ``None``); :attr:`view` is the widget.
+    :attr:`error` (the last message a click produced, or ``None``); :attr:`view` is the widget, whose
+    status line (:meth:`status_text`) says how many decisions are answered.
     """
+
+    drill_key = "stream"
 
     def __init__(
         self,
@@ -118,18 +124,17 @@ class DecisionStream:
         self.error: str | None = None
         self._records: list[dict[str, Any]] = []
         self.header_html, self.item_html, self.feedback_html = w.HTML(), w.HTML(), w.HTML()
-        self.score_html, self.end_html = w.HTML(), w.HTML()
+        self.status_html, self.score_html, self.end_html = w.HTML(), w.HTML(), w.HTML()
         self.buttons = {
             c: w.Button(description=c.capitalize(), tooltip=MODEL_ACTION[c]) for c in STREAM_CHOICES
         }
         for c, button in self.buttons.items():
             button.on_click(lambda _b, c=c: self._click(c))
         buttons = w.HBox(list(self.buttons.values()))
-        top = [self.header_html, self.item_html, buttons]
-        self.view = w.VBox([*top, self.feedback_html, self.score_html, self.end_html])
+        top = [self.header_html, self.status_html, self.item_html, buttons]
+        self.view = drill_view([*top, self.feedback_html, self.score_html, self.end_html], self)
         self._shown_at = float(clock())
         self._render()
-        print(self.summary_text())
 
     @property
     def answers(self) -> pd.DataFrame:
@@ -182,11 +187,46 @@ class DecisionStream:
             )
 
     def summary_text(self) -> str:
-        """Plain text of where the drill stands: totals, and the disagreements with their reasons."""
+        """Plain text of where the drill stands: totals, and the disagreements with their reasons (before
+        any answer, the same as :meth:`brief_text`)."""
+        if not self._records:
+            return self.brief_text()
         text = stream_text(self.answers, len(self.items))
         if not self.done:
             text += " Answer with the buttons, or .answer('act' | 'escalate' | 'block')."
-        return f"{self.case.id}, learner {self.learner}, seed {self.items.attrs['seed']}. {text}"
+        return f"{self._who()} {text}"
+
+    def _who(self) -> str:
+        return f"{self.case.id}, learner {self.learner}, seed {self.items.attrs['seed']}."
+
+    def brief_text(self) -> str:
+        """What the drill asks, as plain text (the widget's fallback in a saved notebook): no answer."""
+        n = len(self.items)
+        return f"{self._who()} {stream_text(self.answers.iloc[:0], n)} {_ASK}"
+
+    def static_html(self) -> str:
+        """What the drill asks, as a static card: how many decisions, and what each answer reveals."""
+        asks = f"{len(self.items)} of the agent's decisions" + DRILL_TEXT["stream"][1].removeprefix(
+            "The agent's decisions"
+        )
+        return card_html(self.drill_key, html.escape(asks), case_id=self.case.id)
+
+    def status_text(self) -> str:
+        """The widget's live status line: how many decisions are answered, the one on screen."""
+        n, k = len(self.items), len(self._records)
+        right = int(self.answers["correct"].sum()) if k else 0
+        made = f"the cost-optimal call on {right} of {k}"
+        if self.done:
+            return f"All {n} decisions answered: {made}. The totals and where you differed are below."
+        if k == 0:
+            return f"Decision 1 of {n}: 0 answered. Act, escalate or block."
+        return f"Decision {k + 1} of {n}: {k} answered, {made}."
+
+    def record_text(self) -> str:
+        """The answers so far: totals and disagreements, or that none is given yet."""
+        if not self._records:
+            return f"no decision answered yet (0 of {len(self.items)})."
+        return stream_text(self.answers, len(self.items))
 
     def chart(self) -> alt.Chart:
         """The cumulative-cost chart of the answers so far."""
@@ -194,10 +234,10 @@ class DecisionStream:
 
     def _render(self, last: StreamFeedback | None = None) -> None:
         e, item = html.escape, self.current
-        where = "finished" if item is None else f"item {len(self._records) + 1} of {len(self.items)}"
         self.header_html.value = math_safe_html(
-            f"<b>{e(self.case.title)}</b><br>Decision stream ({e(self.learner)}): {where}"
+            f"<b>{e(self.case.title)}</b><br>Decision stream ({e(self.learner)})"
         )
+        self.status_html.value = status_html(self.status_text())
         for c, button in self.buttons.items():
             button.disabled = item is None or not _available(item, c)
         self.item_html.value = (
@@ -219,10 +259,6 @@ class DecisionStream:
             )
             title = "<h4>Where you and the optimum disagreed</h4>"
             self.end_html.value = math_safe_html(f"<div>{_svg(self.chart())}</div>{title}{table}")
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        return {**bundle, "text/plain": self.summary_text()}
 
     def __repr__(self) -> str:
         return self.summary_text()
