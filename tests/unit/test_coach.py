@@ -186,6 +186,22 @@ def test_countdown_state_follows_the_play_value():
         coach.Countdown(0)
 
 
+def test_countdown_says_under_the_clock_whether_it_runs_and_saves_no_stale_line():
+    c = coach.Countdown(2)
+    assert "Not started: press play" in c.status_html.value
+    assert c.summary_text() == "Countdown: 2 minutes; 02:00 left (not started)"
+    c.play.playing = True  # the browser's play button
+    c.play.value = 5
+    assert "Running" in c.status_html.value and c.summary_text() == "Countdown: 2 minutes; 01:55 left (running)"
+    c.play.playing = False
+    assert "Paused: press play to resume" in c.status_html.value
+    c.play.value = 120
+    assert "Time is up" in c.status_html.value and "Time is up" in c.summary_text()
+    fallback = coach.Countdown(1)._repr_mimebundle_()  # what a saved notebook keeps: no clock state
+    assert fallback["text/plain"] == "Countdown: 1 minute for this session; press play to start it."
+    assert "VBox(" not in fallback["text/plain"] and not coach.Countdown(1).play.show_repeat
+
+
 @given(st.integers(min_value=0, max_value=10_000))
 def test_format_mmss_against_divmod(seconds):
     minutes, rest = divmod(seconds, 60)
@@ -198,13 +214,17 @@ def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys)
     reveal = coach.Reveal(case, drill_inputs)
     assert not reveal.revealed and reveal.optimum is None
     assert "launch call" not in reveal.summary_text() and "Agent Impact" not in reveal.html.value
+    assert "Hidden until the session ends" in reveal.html.value  # the widget says what its state is
     reveal.button.click()
     assert reveal.revealed and reveal.button.disabled
     answer = case.call_for(case.defaults())
-    assert "Agent Impact Contract" in reveal.html.value
+    assert "Agent Impact Contract" in reveal.html.value and "Hidden until" not in reveal.html.value
     assert f"The launch call for this variant: {answer.call}" in reveal.text
     assert str(answer.debrief).strip()[:60] in reveal.text
-    assert "Optimal policy for this variant" in capsys.readouterr().out
+    assert "Optimal policy for this variant" in reveal.text
+    assert "optimal policy for this variant" in reveal.html.value
+    assert reveal.summary_text() == reveal.text  # its summary follows the reveal, never a stale "hidden"
+    assert capsys.readouterr().out == ""  # the answer is on the page, not printed beside it
     log, p, costs, days = drill_inputs
     prep = prepare_policy_log(log, p, costs, days=days, assumptions=reveal.assumptions)
     naive = evaluate_policy(prep, naive_settings(prep, case.drill.naive_confidence))
@@ -237,6 +257,8 @@ def test_report_button_writes_the_session_report(tmp_path, monkeypatch):
     button = coach.ReportButton(
         store, learner="ana", case_id="loan-steering", variant_seed=7, out_dir=tmp_path / "reports"
     )
+    assert "No session report written yet" in button.html.value  # the widget says where it stands
+    assert "VBox(" not in button._repr_mimebundle_()["text/plain"]  # a saved notebook: words, not a repr
     button.button.click()  # no attempt yet: an error shown, nothing written
     assert button.paths is None and "no attempts" in button.error
     assert html.escape(button.error) in button.html.value  # shown, escaped

@@ -22,8 +22,9 @@ import numpy as np
 from nogo.cases.case import open_case
 from nogo.cases.casefile import CaseFile
 from nogo.errors import InputError
-from nogo.formatting import math_safe_html
+from nogo.formatting import format_count, math_safe_html
 from nogo.models.contract import AgentImpactContract
+from nogo.practice.live import LiveDrill, drill_view, status_html
 
 __all__ = [
     "MAX_MINUTES",
@@ -84,19 +85,24 @@ def format_mmss(seconds: float) -> str:
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
-class Countdown:
+class Countdown(LiveDrill):
     """A visible mm:ss countdown of ``minutes``, ticked by the browser (see the module docstring).
 
     Press play to start; pause and resume with the same control. ``play.value`` is the seconds
-    elapsed; ``remaining_seconds``, ``text`` and ``time_up`` follow it.
+    elapsed; ``remaining_seconds``, ``text`` and ``time_up`` follow it, and the line under the clock
+    (:meth:`status_text`) says whether it has started, runs, is paused or is up (``play.playing``).
 
     Examples
     --------
     >>> c = Countdown(2)
-    >>> c.play.value = 75
-    >>> c.text, c.time_up
-    ('00:45 left', False)
+    >>> c.status_text()
+    'Not started: press play to start the clock.'
+    >>> c.play.value, c.play.playing = 75, True
+    >>> c.text, c.time_up, c.status_text()
+    ('00:45 left', False, 'Running: the same control pauses it.')
     """
+
+    drill_key = "countdown"
 
     def __init__(self, minutes: int) -> None:
         import ipywidgets as w
@@ -104,13 +110,13 @@ class Countdown:
         check_minutes(minutes)
         self.minutes = int(minutes)
         self.total_seconds = 60 * self.minutes
-        self.play = w.Play(value=0, min=0, max=self.total_seconds, step=1, interval=1000, description="start")
+        self.play = w.Play(value=0, min=0, max=self.total_seconds, step=1, interval=1000, show_repeat=False)
         self.bar = w.IntProgress(value=0, min=0, max=self.total_seconds, description="elapsed")
         self.link = w.jsdlink((self.play, "value"), (self.bar, "value"))  # moves in the browser alone
-        self.label = w.HTML()
-        self.play.observe(lambda change: self._render(), names="value")
+        self.label, self.status_html = w.HTML(), w.HTML()
+        self.play.observe(lambda change: self._render(), names=["value", "playing"])
         self._render()
-        self.view = w.VBox([self.label, w.HBox([self.play, self.bar])])
+        self.view = drill_view([self.label, w.HBox([self.play, self.bar]), self.status_html], self)
 
     @property
     def remaining_seconds(self) -> int:
@@ -129,17 +135,30 @@ class Countdown:
         self.label.value = math_safe_html(
             f'<div style="font-size:2em;font-family:monospace;color:{colour}">{html.escape(self.text)}</div>'
         )
+        self.status_html.value = status_html(self.status_text())
+
+    def status_text(self) -> str:
+        """The line under the clock: not started, running, paused or time up."""
+        if self.time_up:
+            return "Time is up: make your launch call with what you have."
+        if self.play.playing:
+            return "Running: the same control pauses it."
+        if int(self.play.value) == 0:
+            return "Not started: press play to start the clock."
+        return "Paused: press play to resume."
+
+    def brief_text(self) -> str:
+        return f"Countdown: {format_count(self.minutes, 'minute')} for this session; press play to start it."
+
+    def record_text(self) -> str:
+        return self.summary_text()
 
     def summary_text(self) -> str:
-        return f"Countdown: {self.minutes} minutes; {self.text} (press play to start)"
+        state = self.status_text().split(":")[0].lower()
+        return f"Countdown: {format_count(self.minutes, 'minute')}; {self.text} ({state})"
 
     def __repr__(self) -> str:
         return self.summary_text()
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
-
-        display(self.view)
 
 
 # --------------------------------------------------------------------------- reveal
@@ -148,13 +167,13 @@ def _optimum_text(optimum: Any) -> str:
     cap = "no value cap" if math.isinf(s.value_cap_usd) else f"a value cap of ${s.value_cap_usd:,.0f}"
     return (
         f"Optimal policy for this variant: decline below p = {s.t_lo:.2f}, act alone from p = {s.t_hi:.2f} "
-        f"(escalate in between), {cap}, {s.reviewers} reviewer(s): {optimum.n_act:,} act, "
+        f"(escalate in between), {cap}, {format_count(s.reviewers, 'reviewer')}: {optimum.n_act:,} act, "
         f"{optimum.n_escalate:,} escalate, {optimum.n_decline:,} decline; expected cost "
         f"${optimum.cost_usd:,.0f} (${optimum.cost_per_decision_usd:,.2f} a decision)."
     )
 
 
-class Reveal:
+class Reveal(LiveDrill):
     """The answer behind a button: debrief, the optimal policy for this variant, the Agent Impact Contract.
 
     The answer is the variant's: ``parameters`` (the session's variant; None: the defaults) pick the
@@ -162,6 +181,8 @@ class Reveal:
     Nothing is computed or shown until :meth:`reveal` (the button's click) runs; then ``html.value``
     holds the answer, ``text`` its plain-text form and ``revealed`` is True.
     """
+
+    drill_key = "reveal"
 
     def __init__(
         self, case: CaseFile, inputs: Any, *, assumptions: Any = None, parameters: Any = None
@@ -175,12 +196,12 @@ class Reveal:
         self.optimum: Any = None
         self.text = ""
         self.button = w.Button(description="Reveal the answer", button_style="warning", icon="eye")
-        self.html = w.HTML(math_safe_html("<i>Hidden until the session ends: press the button.</i>"))
+        self.html = w.HTML(status_html("Hidden until the session ends: press the button."))
         self.button.on_click(lambda _: self.reveal())
-        self.view = w.VBox([self.button, self.html])
+        self.view = drill_view([self.button, self.html], self)
 
     def reveal(self) -> str:
-        """Compute and show the answer; returns its plain text (also printed)."""
+        """Compute and show the answer; returns its plain text."""
         from nogo.models.policy_optimum import optimal_policy
         from nogo.practice.policy_drill import case_policy_log
 
@@ -212,28 +233,30 @@ class Reveal:
         )
         self.revealed = True
         self.button.disabled = True
-        print(self.text)
         return self.text
 
     def summary_text(self) -> str:
-        return self.text if self.revealed else "The answer is hidden until you press 'Reveal the answer'."
+        return self.text if self.revealed else self.brief_text()
+
+    def brief_text(self) -> str:
+        return "The answer is hidden until you press 'Reveal the answer'."
+
+    def record_text(self) -> str:
+        return self.summary_text()
 
     def __repr__(self) -> str:
         return self.summary_text()
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
 
-        display(self.view)
-
-
-class ReportButton:
+class ReportButton(LiveDrill):
     """A button that writes the learner's session report (:func:`nogo.app.report.session_report`).
 
     The report (HTML and CSV of this session's attempts) goes to ``out_dir`` on the machine running the
     kernel: the coach's, when the session is served. ``paths`` holds what was written, ``error`` why
-    nothing was (e.g. no attempt yet); ``html`` shows either.
+    nothing was (e.g. no attempt yet); ``html`` shows either, or that none is written yet.
     """
+
+    drill_key = "report"
 
     def __init__(
         self, store: Any, *, learner: str, case_id: str, variant_seed: int, out_dir: str | Path
@@ -249,9 +272,9 @@ class ReportButton:
         self.paths: Any = None
         self.error: str | None = None
         self.button = w.Button(description="Write my session report", icon="file")
-        self.html = w.HTML()
+        self.html = w.HTML(status_html(self.summary_text()))
         self.button.on_click(lambda _: self.write())
-        self.view = w.VBox([self.button, self.html])
+        self.view = drill_view([self.button, self.html], self)
 
     def write(self) -> Any:
         """Write the report now (what a click does); returns the paths, or None with ``error`` set."""
@@ -281,6 +304,12 @@ class ReportButton:
         if self.paths is not None:
             return f"Session report: {self.paths.html_path}"
         return self.error or f"No session report written yet (it goes to {self.out_dir})."
+
+    def brief_text(self) -> str:
+        return "Session report: the button writes this session's answers (HTML and CSV) for the coach."
+
+    def record_text(self) -> str:
+        return self.summary_text()
 
     def __repr__(self) -> str:
         return self.summary_text()

@@ -60,16 +60,12 @@ case_id = ""  # empty: the case is drawn from the seed
 marked_by = "coach"  # who marks the rubric"""
 
 _SETUP = """\
-import contextlib
-import io
-
 import nogo
 from nogo.app.interview import draw_interview
 
 interview = draw_interview(seed, case_id or None)
 store = nogo.ProgressStore() if learner else None  # empty learner: nothing is saved
-with contextlib.redirect_stdout(io.StringIO()):  # the widget shows its own state: no second summary
-    widget = nogo.MockInterviewWidget(interview, store=store, learner=learner or "me", marked_by=marked_by)"""
+widget = nogo.MockInterviewWidget(interview, store=store, learner=learner or "me", marked_by=marked_by)"""
 
 
 def interview_notebook() -> nbformat.NotebookNode:
