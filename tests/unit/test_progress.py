@@ -99,6 +99,31 @@ def test_empty_file_becomes_a_store(tmp_path):
 # --- round trip, settings ---------------------------------------------------------------------------
 
 
+def test_a_widget_callback_on_another_thread_records_its_answer(tmp_path):
+    """ipykernel 7 may run a button's click on another thread than the cell that built the store (seen in
+    JupyterLab: "SQLite objects created in a thread can only be used in that same thread", one answer of
+    three lost); every thread's answers are kept, none interleaved."""
+    import threading
+
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    ids, errors = [], []
+
+    def click(k: int) -> None:
+        try:
+            ids.append(store.record_attempt(**_fields(item=f"decision-{k}")))
+        except Exception as exc:  # an error here is the bug: the answer would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=click, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(ids) == list(range(1, 9))
+    assert sorted(store.attempts()["item"]) == sorted(f"decision-{k}" for k in range(8))
+    store.close()
+
+
 def test_round_trip_regret_correct_and_utc(tmp_path):
     path = tmp_path / "p.sqlite3"
     cet = timezone(timedelta(hours=1))

@@ -96,7 +96,9 @@ def for_want_of_permission(exc: BaseException) -> bool:
 def connect_read_only(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
     """A read-only connection: ``mode=ro`` (sees the -wal), else ``immutable`` when no -wal has content."""
     uri = path.absolute().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
     try:
         conn.execute(_IDENTIFY).fetchone()
         return conn, "mode=ro"
@@ -112,7 +114,9 @@ def connect_read_only(path: Path, timeout: float) -> tuple[sqlite3.Connection, s
                 f"(or its {path.name}-shm file to exist) ({exc}). The files were left untouched."
             ) from exc
     # No -wal content: the main file holds every committed answer, and nothing can write it here.
-    conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None)
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
     return conn, "immutable"
 
 

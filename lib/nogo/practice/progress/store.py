@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, fields
@@ -99,6 +100,10 @@ class ProgressStore:
         self.read_only = False
         """Whether the store was opened read-only (asked for, or because it cannot be written)."""
         self.read_only_reason = ""
+        # One connection, used from whichever thread runs a widget's callback (ipykernel 7 may hand a
+        # button's click to another thread than the cell that built the store): SQLite is serialized
+        # (sqlite3.threadsafety 3), and the lock keeps one transaction from interleaving with another.
+        self._lock = threading.RLock()
         if path is not None and os.fspath(path) == ":memory:":
             if read_only:
                 raise InputError("read_only: a ':memory:' store starts empty, so there is nothing to read")
@@ -118,7 +123,9 @@ class ProgressStore:
             except OSError as exc:
                 raise ProgressStoreError(f"{self.path}: cannot create its directory ({exc})") from None
         with sqlite_errors(self.path, "open"):
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         try:
             self._open()
         except ProgressStoreError as exc:
@@ -210,7 +217,8 @@ class ProgressStore:
     @property
     def schema_version(self) -> int:
         """The file's schema version (``PRAGMA user_version``)."""
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         if self.read_only:
@@ -219,7 +227,7 @@ class ProgressStore:
                 "nothing was recorded"
             )
         sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
-        with sqlite_errors(self.path, f"write {table} to"), immediate(self._conn):
+        with self._lock, sqlite_errors(self.path, f"write {table} to"), immediate(self._conn):
             rowid = self._conn.execute(sql, tuple(row.values())).lastrowid
         return int(rowid)
 
@@ -303,9 +311,10 @@ class ProgressStore:
             "timestamp_utc": utc_text("timestamp", timestamp or self.clock()),
         }
         if attempt_id is not None:
-            found = self._conn.execute(
-                "SELECT learner, case_id, variant_seed FROM attempts WHERE attempt_id = ?", (attempt_id,)
-            ).fetchone()
+            with self._lock:
+                found = self._conn.execute(
+                    "SELECT learner, case_id, variant_seed FROM attempts WHERE attempt_id = ?", (attempt_id,)
+                ).fetchone()
             if found != (row["learner"], row["case_id"], row["variant_seed"]):
                 raise InputError(
                     f"attempt_id: expected an attempt by {learner!r} on {case_id!r} variant {variant_seed}, "
@@ -317,7 +326,7 @@ class ProgressStore:
         where = [f"{k} = ?" for k, v in filters.items() if v is not None]
         sql = f"SELECT {', '.join(columns)} FROM {table}"
         sql += f" WHERE {' AND '.join(where)}" if where else ""
-        with sqlite_errors(self.path, f"read {table} from"):
+        with self._lock, sqlite_errors(self.path, f"read {table} from"):
             rows = self._conn.execute(
                 f"{sql} ORDER BY timestamp_utc, rowid", [v for v in filters.values() if v is not None]
             ).fetchall()
