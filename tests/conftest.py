@@ -15,7 +15,14 @@ import os
 import shutil
 from pathlib import Path
 
+from hypothesis import settings
+
 import nogo
+
+# Property tests draw their examples from a seed fixed by each test's name (derandomize), so the suite
+# runs the same examples on every machine and every run, and writes no example database.
+settings.register_profile("nogo", derandomize=True, database=None)
+settings.load_profile("nogo")
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FOLDERS = ("casebook", "notebooks", "data")

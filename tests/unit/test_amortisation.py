@@ -201,7 +201,9 @@ def test_income_driven_matches_a_loop_with_the_waiver_rule(balance, rate, n, dat
     assert d["balance_after_relief_usd"] == pytest.approx(b, abs=tol)
     n2 = n if extend else n - m
     _, closing = _simulate(b, rate, [d["new_payment_usd"]] * n2)
-    assert abs(closing[-1]) <= tol
+    # rounding in the payment grows with the balance's compounding over the term: 28% a year for 351
+    # months multiplies it by about 3,300 (a closing residual of 1.0e-7 on a $100 loan, seen)
+    assert abs(closing[-1]) <= tol * (1.0 + r) ** n2
     new = [q] * m + [d["new_payment_usd"]] * n2
     assert d["total_cost_change_usd"] == pytest.approx(sum(new) - old * n, abs=tol)
     assert d["annual_saving_usd"] == pytest.approx(_first_year([old] * n) - _first_year(new), abs=tol)
