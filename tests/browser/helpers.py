@@ -116,6 +116,67 @@ def money_as_maths(records: list[dict]) -> list[dict]:
     ]  # fmt: skip
 
 
+# Labels, buttons, slider readouts and dropdowns in output areas (notebook outputs, Voila's cells) whose
+# text is cut: an element that clips its own text (scrollWidth > clientWidth, or a wrapped text taller
+# than a box that hides overflow), a <select> narrower than its longest option (a select never scrolls:
+# its text is measured in the select's own font), or any of them sticking out of an ancestor box that
+# hides or scrolls its overflow (a slider's value behind the edge of a squeezed column). Hidden elements
+# are skipped; containers that legitimately scroll (HTML content, wide tables, the output area) are
+# never candidates themselves.
+CUT_TEXT_JS = r"""() => {
+  const selectors = ['.widget-label', '.widget-label-basic', '.widget-button', '.widget-toggle-button',
+                     '.jupyter-button', '.widget-readout', '.widget-dropdown select'];
+  const canvas = document.createElement('canvas').getContext('2d');
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const name = e => (e.value !== undefined && e.tagName === 'SELECT' ? '' : (e.textContent || e.getAttribute('title') || ''))
+    .trim().replace(/\s+/g, ' ').slice(0, 80);
+  const kind = e => e.tagName === 'SELECT' ? 'select'
+    : (String(e.className).split(' ').find(c => c.startsWith('widget-')) || e.tagName.toLowerCase());
+  const clipper = e => {  // the nearest ancestor box that hides or scrolls what sticks out of it
+    const r = e.getBoundingClientRect();
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      if (r.right > b.right + 1 || r.left < b.left - 1) return String(a.className).slice(0, 60) || a.tagName;
+    }
+    return null;
+  };
+  const cut = [];
+  for (const e of document.querySelectorAll(selectors.join(','))) {
+    if (!e.closest('.jp-OutputArea-output') || !shown(e)) continue;
+    const text = e.tagName === 'SELECT' ? [...e.options].map(o => o.text).join(' | ').slice(0, 80) : name(e);
+    if (!text) continue;
+    let why = null;
+    if (e.tagName === 'SELECT') {
+      const cs = getComputedStyle(e);
+      canvas.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const widest = Math.max(0, ...[...e.options].map(o => canvas.measureText(o.text).width));
+      if (widest > room + 1) why = `longest option ${Math.ceil(widest)}px in ${Math.floor(room)}px`;
+    } else if (e.scrollWidth > e.clientWidth + 1) {
+      why = `text ${e.scrollWidth}px in ${e.clientWidth}px`;
+    } else if (e.scrollHeight > e.clientHeight + 2 && getComputedStyle(e).overflowY !== 'visible') {
+      why = `text ${e.scrollHeight}px high in ${e.clientHeight}px`;
+    }
+    const box = why ? null : clipper(e);
+    if (box) why = `sticks out of ${box}`;
+    if (why) cut.push({kind: kind(e), text: text, why: why});
+  }
+  return cut;
+}"""
+
+
+def cut_texts(page) -> list[dict]:
+    """Every label, button or dropdown option in the page's outputs whose text is cut (see CUT_TEXT_JS),
+    after scrolling each output area into view so it is laid out."""
+    pg = getattr(page, "page", page)
+    areas = pg.locator(".jp-OutputArea-output")
+    for k in range(areas.count()):
+        areas.nth(k).scroll_into_view_if_needed()
+    time.sleep(0.3)
+    return pg.evaluate(CUT_TEXT_JS)
+
+
 def drive_signature_drill(page):
     """Set every lever of the case's signature drill to its first choice and submit; the best setting
     must be absent before and shown after (the case's simulation may take seconds). Returns its output."""

@@ -16,9 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import _free_port
-from tests.browser.helpers import drive_premortem, drive_signature_drill
+from tests.browser.helpers import cut_texts, drive_premortem, drive_signature_drill
 from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +101,12 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert "import nogo" not in body and "learner =" not in body  # no code cells
     assert pg.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
     assert "Countdown" in body
+    # The clock's line says what the clock does: not started, then running once play is pressed.
+    clock = pg.locator(".jp-OutputArea-output:has(.widget-play)").first
+    assert "Not started: press play" in clock.inner_text() and "05:00 left" in clock.inner_text()
+    clock.locator(".widget-play button").first.click()
+    expect(clock.locator(".nogo-status")).to_contain_text("Running", timeout=15_000)
+    expect(clock).not_to_contain_text("05:00 left", timeout=15_000)  # the clock ticks
     import nogo
 
     case = nogo.load_case(lab.root / "casebook" / f"{case_id}.yaml")
@@ -143,6 +150,8 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     time.sleep(4)
     written = re.search(r"Report written: (\S+\.html)", pg.locator("body").inner_text())
     assert written, pg.locator("body").inner_text()[-800:]
+    cut = cut_texts(pg)  # after every click: no label, button or dropdown whose text is cut
+    assert cut == [], f"{case_id}: labels, buttons or dropdowns whose text is cut in the app: {cut[:5]}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"app-coach-{case_id}.png"), full_page=True)
     assert page.blocked == []  # not even Voila's icon stylesheets: No-Go's template drops them
@@ -188,6 +197,10 @@ def test_interview_app_reveals_weak_beside_strong_and_takes_the_rubric(lab, page
         pg.wait_for_selector("text=Rubric, marked by coach", timeout=30_000)
         body = " ".join(pg.locator("body").inner_text().split())
         assert strong in body and "Autonomy tied to consequence" in body
+        cut = cut_texts(pg)
+        assert cut == [], f"the interview app has labels or buttons whose text is cut: {cut[:5]}"
+        assert "threshold_definition" not in body and "Threshold definition" in body  # questions in words
+        assert pg.locator(".jp-OutputArea-output pre").count() == 0  # the brief is prose, not a monospace box
         SHOTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(SHOTS / f"app-interview-{case_id}.png"), full_page=True)
         assert page.blocked == []

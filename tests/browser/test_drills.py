@@ -1,17 +1,20 @@
 """The drills in a real JupyterLab, in the order a learner meets them: commit to a call, then the stream,
 the policy, the case's own lever (signature drill), the pre-mortem and the launch call, whose reveal is the
-first place the debrief appears; click, move, submit; see the page change, with no dollar amount typeset
-as maths; survive a restart."""
+first place the debrief appears; click, move, submit; see the page change, each drill's status line with
+it, with no dollar amount typeset as maths and no label cut; survive a restart."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    cut_texts,
     drive_premortem,
     drive_signature_drill,
     error_outputs,
@@ -99,6 +102,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     commit_box.locator("button:text-is('Commit')").first.click()
     time.sleep(1.0)
     assert "70% sure" in commit_box.inner_text(), commit_box.inner_text()
+    expect(commit_box.locator(".nogo-status").first).to_contain_text("Committed:")  # its status line follows
     answered = 1
 
     # Decision stream: three answers, each revealing an outcome and its cost on the page.
@@ -115,6 +119,8 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     after = stream_box.inner_text()
     assert after != before
     assert "$" in after and ("cost" in after.lower())
+    answered_now = re.compile(r"Decision \d+ of \d+: [1-3] answered")  # a click may land on a refused action
+    expect(stream_box.locator(".nogo-status").first).to_contain_text(answered_now)  # live, not "0 answered"
     stream_box.screenshot(path=str(SHOTS / f"drill-stream-{name}.png"))
 
     # Set the policy: move the upper threshold with the keyboard; the metrics on the page change.
@@ -163,8 +169,6 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     for guardrail in answer.key_guardrails:
         box = launch_box.locator(".widget-checkbox").filter(has_text=guardrail[:40]).locator("input").first
         if guardrail in ranked:  # ranking one ticks its box from the kernel: wait for it, never click over it
-            from playwright.sync_api import expect
-
             expect(box).to_be_checked(timeout=15_000)
         box.check()
     for fact in (e.fact for e in case.drill.evidence if e.deciding):
@@ -177,7 +181,11 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     launch_text = launch_box.inner_text()
     assert "(correct)" in launch_text, launch_text[:500]
     assert " ".join(answer.debrief.split()[:6]) in " ".join(launch_text.split())  # the debrief is shown
+    expect(launch_box.locator(".nogo-status").first).to_contain_text("Submitted:")
     launch_box.screenshot(path=str(SHOTS / f"drill-launch-{name}.png"))
+    # Every drill answered, the launch call's rubric open: no label, button or dropdown cut anywhere.
+    cut = cut_texts(page)
+    assert cut == [], f"{name}: labels, buttons or dropdowns whose text is cut after the drills: {cut[:5]}"
     assert page.blocked == []
     # After every drill has changed the page (costs, metrics, debrief, contract): no maths anywhere.
     maths = money_as_maths(typeset_maths(page))

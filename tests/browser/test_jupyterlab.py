@@ -1,6 +1,6 @@
 """Every notebook, opened and run in a real JupyterLab: no errors, every chart drawn, widgets rendered,
-no prose or table typeset as maths; and what JupyterLab's MathJax typesets, measured against the
-finder ``nogo check`` uses (``nogo.formatting``)."""
+no label, button or dropdown whose text is cut, no prose or table typeset as maths; and what
+JupyterLab's MathJax typesets, measured against the finder ``nogo check`` uses (``nogo.formatting``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from nogo.formatting import MARKDOWN_CLOSE, MARKDOWN_OPEN, markdown_maths
 from tests.browser.helpers import (
+    cut_texts,
     empty_charts,
     error_outputs,
     money_as_maths,
@@ -42,6 +43,8 @@ def test_notebook_runs_clean_in_jupyterlab(lab, page, name):
     assert len(charts) == expected, f"{name}: {len(charts)} charts rendered, {expected} in the saved notebook"
     assert empty_charts(records) == [], f"{name}: charts that drew nothing"
     assert not [r for r in records if r["widgetError"]], f"{name}: a widget failed to display"
+    cut = cut_texts(page)
+    assert cut == [], f"{name}: labels, buttons or dropdowns whose text is cut: {cut[:5]}"
     assert page.blocked == [], f"{name}: tried to reach the network: {page.blocked[:3]}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.page.screenshot(path=str(SHOTS / f"lab-{name}.png"))
