@@ -331,7 +331,7 @@ def test_launch_widget_submits_once_records_and_shows_debrief(case, tmp_path, ca
     assert case.call_for({}).debrief in w.feedback_html.value and "10 of 10 points" in w.feedback_html.value
     assert w.contract_html.value == case.agent_impact_contract()._repr_html_()
     assert w.rubric is not None and w.rubric.view in w.view.children
-    assert "Submitted: ship with guardrails, 10 of 10 points." in w.status_html.value
+    assert "Submitted: your points, the debrief" in w.status_html.value  # said once, below it
     controls = (w.call, w.justification, w.submit_button, *w.guardrails.values(), *w.ranks, *w.evidence.values())
     assert all(c.disabled for c in controls)
     w.submit_button.click()

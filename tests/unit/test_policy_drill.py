@@ -670,7 +670,9 @@ def test_widget_updates_on_every_slider_and_records_submissions(drill_inputs, tm
     assert sub is not None and sub.settings == d.settings
     assert sub.regret_usd == pytest.approx(sub.metrics.cost_usd - optimal_policy(d.prepared).cost_usd)
     assert "Regret" in d.result_html.value and capsys.readouterr().out == ""
-    assert "Submitted 1 policy; the last (t_lo=0.3 t_hi=0.9 cap=$200 reviewers=4)" in d.result_html.value
+    assert "Submitted 1 policy; the last is t_lo=0.3 t_hi=0.9 cap=$200 reviewers=4: its verdict is below." in (
+        d.result_html.value
+    )
     d.t_hi_slider.value = 0.95  # the status line says the sliders moved since the submission
     assert "The sliders have moved since" in d.result_html.value
     d.set(t_hi=0.9)

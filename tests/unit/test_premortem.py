@@ -138,7 +138,7 @@ def test_the_widget_records_one_attempt_with_its_rank_correlation(capsys):
     assert "Rank correlation with the case's ranking" in drill.feedback_html.value
     assert html.escape(case_file.failure_modes[0].why) in drill.feedback_html.value
     assert drill.record_text() == result.to_text()
-    assert f"Submitted: rank correlation {result.spearman_rho:+.2f}" in drill.status_html.value
+    assert "Submitted: the case's ranking" in drill.status_html.value.replace("&#x27;", "'")
     assert all(d.disabled for d in drill.ranks) and drill.submit_button.disabled
     row = store.attempts().iloc[0]
     assert (row["drill"], row["item"], row["variant_seed"], row["time_taken_seconds"]) == (

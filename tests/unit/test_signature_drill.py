@@ -169,7 +169,7 @@ def test_an_incomplete_setting_is_refused_and_the_click_shows_why():
     assert "Not submitted yet: 2 of 2 levers set; press Submit." in drill.status_html.value  # live
     drill.submit_button.click()
     assert drill.submitted and drill.error is None
-    assert "Submitted: regret" in drill.status_html.value or "Submitted: the best setting" in drill.status_html.value
+    assert "Submitted: your setting beside the best one" in drill.status_html.value
     assert all(c.disabled for c in drill.controls.values()) and drill.submit_button.disabled
     with pytest.raises(InputError, match="already submitted"):
         drill.submit()

@@ -293,11 +293,12 @@ class ReportButton(LiveDrill):
                 else ""
             )
             self.html.value = math_safe_html(
-                f"Report written: <code>{html.escape(str(self.paths.html_path))}</code>{kept}"
+                '<div class="nogo-status">Report written: '
+                f"<code>{html.escape(str(self.paths.html_path))}</code>{kept}</div>"
             )
         except NogoError as exc:
             self.paths, self.error = None, str(exc)
-            self.html.value = math_safe_html(f'<span style="color:#b00020">{html.escape(self.error)}</span>')
+            self.html.value = status_html(self.error, tone="error")
         return self.paths
 
     def summary_text(self) -> str:

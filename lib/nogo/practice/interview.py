@@ -87,13 +87,14 @@ class MockInterview:
         (False, True)
         """
         i = self.case.incident
+        where = f" Where: {_sentence(i.where)}" if i.where else ""
         lines = [
             f"{self.case.title}",
             f"Domain: {self.case.domain}. Variant seed: {self.variant_seed}.",
             "",
             i.summary,
             "",
-            f"When: {i.when}. Who: {i.who}." + (f" Where: {i.where}." if i.where else ""),
+            f"When: {_sentence(i.when)} Who: {_sentence(i.who)}{where}",
             "",
             f"The decision you own: {i.decision}",
         ]
@@ -235,15 +236,20 @@ def question_label(key: str, dimension: str = "") -> str:
     return f"Question {key.removeprefix('q')}" if key[1:].isdigit() else key.replace("_", " ").capitalize()
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop (a case file's field may bring its own)."""
+    return str(text).strip().rstrip(".") + "."
+
+
 def brief_html(interview: MockInterview) -> str:
     """The brief as rendered prose (HTML, every case-file string escaped, safe from maths typesetting)."""
     e, case = html.escape, interview.case
     i = case.incident
     summary = "".join(f"<p>{e(p.strip())}</p>" for p in str(i.summary).split("\n\n") if p.strip())
-    where = f" <b>Where:</b> {e(i.where)}." if i.where else ""
+    where = f" <b>Where:</b> {e(_sentence(i.where))}" if i.where else ""
     return math_safe_html(
         f"<h3>{e(case.title)}</h3><p><i>Domain: {e(case.domain)}. Variant seed: {interview.variant_seed}.</i>"
-        f"</p>{summary}<p><b>When:</b> {e(i.when)}. <b>Who:</b> {e(i.who)}.{where}</p>"
+        f"</p>{summary}<p><b>When:</b> {e(_sentence(i.when))} <b>Who:</b> {e(_sentence(i.who))}{where}</p>"
         f"<p><b>The decision you own:</b> {e(i.decision)}</p>"
     )
 

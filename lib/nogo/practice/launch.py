@@ -270,11 +270,7 @@ class LaunchCall(LiveDrill):
         """The widget's live status line: the call and how many guardrails and facts are picked, or the
         points once submitted (never the case's call before)."""
         if self.result is not None:
-            r = self.result
-            return (
-                f"Submitted: {r.call}, {r.points:g} of {r.max_points:g} points. The debrief, the contract "
-                "and the rubric are below."
-            )
+            return "Submitted: your points, the debrief, the Agent Impact Contract and the rubric are below."
         picked = sum(box.value for box in self.guardrails.values())
         ranked = sum(rank.value is not None for rank in self.ranks)
         parts = [f"call {self.call.value}" if self.call.value else "no call chosen"]

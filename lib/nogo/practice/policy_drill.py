@@ -421,11 +421,10 @@ class PolicyDrill(LiveDrill):
                 "the optimum."
             )
         count = format_count(len(self.submissions), "policy", plural="policies")
-        verdict = f"regret {_usd(sub.regret_usd)}" + ("" if sub.metrics.feasible else ", constraints broken")
-        moved = ""
+        moved = " its verdict is below."
         if sub.settings != self.settings:
-            moved = " The sliders have moved since: submit to score this one."
-        return f"Submitted {count}; the last ({sub.settings.describe()}): {verdict}.{moved}"
+            moved = " its verdict is below. The sliders have moved since: submit to score this one."
+        return f"Submitted {count}; the last is {sub.settings.describe()}:{moved}"
 
     def _show_status(self) -> None:
         sub = self.submission

@@ -343,11 +343,7 @@ class Premortem(LiveDrill):
     def status_text(self) -> str:
         """The widget's live status line: how many ranks are chosen (and any chosen twice), or the verdict."""
         if self.result is not None:
-            top = "was" if self.result.worst_in_top_two else "was not"
-            return (
-                f"Submitted: rank correlation {self.result.spearman_rho:+.2f} with the case's ranking; the "
-                f"worst failure mode {top} in your top two. The case's ranking is below."
-            )
+            return "Submitted: the case's ranking, with your rank of each failure mode and why, is below."
         chosen = [d.value for d in self.ranks if d.value is not None]
         n = len(self.ranks)
         text = f"Not submitted yet: {len(chosen)} of {format_count(n, 'rank')} chosen"

@@ -126,8 +126,7 @@ class SegmentDrill(LiveDrill):
         if self.result is None:
             n = len(self.card)
             return f"Not submitted yet: choose act, escalate or decline for each of the {n} segments."
-        regret = format_usd(self.result.regret_usd)
-        return f"Submitted: regret {regret} over the log; the optimal table is below."
+        return "Submitted: your table beside the optimal one is below."
 
     def brief_text(self) -> str:
         """The segments and the choices, as plain text; never the optimum."""

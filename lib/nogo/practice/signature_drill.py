@@ -217,10 +217,8 @@ class SignatureDrill(LiveDrill):
 
     def status_text(self) -> str:
         """The widget's live status line: how many levers are set, or the verdict once submitted."""
-        s = self.result
-        if s is not None:
-            verdict = "the best setting" if s.correct else f"regret {format_usd(s.regret_usd)}"
-            return f"Submitted: {verdict} on the case's simulation; your setting beside the best is below."
+        if self.result is not None:
+            return "Submitted: your setting beside the best one, on the case's own simulation, is below."
         n, k = len(self.task.levers), len(self.choices)
         set_ = f"{k} of {format_count(n, 'lever')} set"
         return f"Not submitted yet: {set_}." if k < n else f"Not submitted yet: {set_}; press Submit."
