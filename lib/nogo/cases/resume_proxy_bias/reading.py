@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from nogo.cases.reading import rubric_prose, sources_prose, summary_prose
 from nogo.cases.resume_proxy_bias.label_audit import label_audit
 from nogo.formatting import MISSING, Prose, escape_markdown, format_frame, format_percent, say
 
@@ -163,57 +164,6 @@ def brief_prose(case: Any) -> Prose:
     )
 
 
-def summary_prose(text: str) -> Prose:
-    """A drill's plain-text summary (``summary_text()``) as rendered Markdown, its words unchanged: each
-    line a paragraph, indented lines a bulleted list.
-
-    Examples
-    --------
-    >>> print(summary_prose("Policy: t_lo=0 t_hi=0.9\\n  expected cost: $114,319,838\\n  error rate: 0.37%"))
-    Policy: t\\_lo=0 t\\_hi=0.9
-    <BLANKLINE>
-    - expected cost: $114,319,838
-    - error rate: 0.37%
-    """
-    blocks: list[str] = []
-    items: list[str] = []
-    for line in str(text).splitlines():
-        if line.startswith(" ") and line.strip():
-            items.append("- " + escape_markdown(line.strip()))
-            continue
-        if items:
-            blocks.append("\n".join(items))
-            items = []
-        if line.strip():
-            blocks.append(escape_markdown(line.strip()))
-    if items:
-        blocks.append("\n".join(items))
-    return say(*blocks)
-
-
 def bullets_prose(items: Iterable[str]) -> Prose:
     """Case-file sentences (the interview questions) as a bulleted list, shown as written."""
     return say("\n".join(f"- {escape_markdown(item)}" for item in items))
-
-
-def rubric_prose(rubric: Any, dimensions: Iterable[str]) -> Prose:
-    """The rubric, one paragraph per dimension: its name and question, then the weak and the strong
-    answer as a list (case-file text escaped)."""
-    return say(
-        *(
-            f"**{d.replace('_', ' ').capitalize()}**: {escape_markdown(r.question)}\n"
-            f"- weak: {escape_markdown(r.weak)}\n- strong: {escape_markdown(r.strong)}"
-            for d, r in ((d, getattr(rubric, d)) for d in dimensions)
-        )
-    )
-
-
-def sources_prose(sources: Iterable[Any]) -> Prose:
-    """The sources as a list, each as :meth:`Source.citation` writes it, its address a link (or the note
-    saying why there is none)."""
-    items = []
-    for s in sources:
-        where = f"<{s.url}>" if s.url else escape_markdown(f"({s.note})")
-        text = escape_markdown(f'[{s.id}] {s.publisher}, "{s.title}", {s.date}.')
-        items.append(f"- {text} {where}")
-    return say("\n".join(items))
