@@ -289,7 +289,8 @@ class Case:
 
 
 _INFRASTRUCTURE = frozenset(
-    {"case", "casefile", "data", "project", "segment_policy", "segments", "segments_schema", "signature"}
+    {"case", "casefile", "data", "project", "reading", "segment_policy", "segments", "segments_schema",
+     "signature"}
 )
 """Modules of this package that are not cases: a case id never names one of them."""
 
