@@ -62,6 +62,7 @@ from nogo.cases.case import (
     open_case,
 )
 from nogo.cases.casefile import (
+    CONCEPTS,
     LAUNCH_CALLS,
     MODELS,
     RUBRIC_DIMENSIONS,

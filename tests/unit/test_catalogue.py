@@ -236,3 +236,32 @@ def test_nogo_check_names_code_that_shows_and_prose_printed_in_monospace(tmp_pat
     path.write_text(json.dumps(nb), encoding="utf-8")
     found = [p for p in problems(project) if p.startswith(f"notebooks/start-here.ipynb, cell {k + 1}:")]
     assert len(found) == 2 and "code shows" in found[0] and "monospace" in found[1], found
+
+
+def test_nogo_check_names_a_case_without_pm_concepts(tmp_path):
+    """Every case says which PM concepts it trains (the README's table shows them): a case file without
+    the list is a problem named by file and field, and a concept outside the vocabulary is refused."""
+    project = nogo.Project(shared.copy_project(tmp_path / "project", shared.project().root))
+    case_id = shared.case_ids()[0]
+    path = project.casebook / f"{case_id}.yaml"
+    lines = path.read_text().splitlines()
+    concepts = next(i for i, line in enumerate(lines) if line.startswith("concepts:"))
+    path.write_text("\n".join(lines[:concepts] + lines[concepts + 1 :]) + "\n")
+    found = [f for f in problems(project) if not f.startswith("README.md")]  # its table changed too
+    assert found == [
+        f"casebook/{case_id}.yaml: concepts: missing; expected the PM concepts the case trains, one or more "
+        f"of {', '.join(nogo.CONCEPTS)}"
+    ]
+    lines[concepts] = "concepts: [cost-of-error, vibes]"
+    path.write_text("\n".join(lines) + "\n")
+    found = [f for f in problems(project) if not f.startswith("README.md")]
+    assert len(found) == 1 and f"{case_id}.yaml:{concepts + 1}: concepts[1]" in found[0], found
+    assert "vibes" in found[0] and "autonomy-surface" in found[0], found
+
+
+def test_readme_table_shows_each_cases_concepts():
+    cases = shared.project().cases()
+    table = readme_table(cases)
+    for case in cases:
+        row = next(line for line in table.splitlines() if f"[`{case.id}`]" in line)
+        assert f"| {', '.join(case.concepts)} |" in row

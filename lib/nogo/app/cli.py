@@ -47,7 +47,7 @@ def main() -> None:
 
 @main.command("list")
 def list_cases() -> None:
-    """The cases, with domain, models used and status."""
+    """The cases, with domain, status and the PM concepts each trains."""
     from nogo.casebook.catalogue import case_table
 
     try:
@@ -57,7 +57,7 @@ def list_cases() -> None:
     if table.empty:
         click.echo("No cases yet: copy casebook/_template.yaml to start one (README: Add a case).")
         return
-    click.echo(wrapped_table(table[["case", "domain", "status", "models"]], "models"))
+    click.echo(wrapped_table(table[["case", "domain", "status", "concepts"]], "concepts"))
 
 
 @main.command()

@@ -19,7 +19,7 @@ from nogo.casebook.datasets import check_snapshots
 from nogo.casebook.notebooks import EXTRA_NOTEBOOKS, parameters_cell
 from nogo.casebook.reader import reader_problems
 from nogo.cases.case import open_case
-from nogo.cases.casefile import CaseFile, CaseFileError, load_case
+from nogo.cases.casefile import CONCEPTS, CaseFile, CaseFileError, load_case
 from nogo.cases.project import Project
 from nogo.errors import NogoError
 from nogo.formatting import html_dollars, looks_like_money, markdown_maths
@@ -39,7 +39,7 @@ START, END = "<!-- cases:start -->", "<!-- cases:end -->"
 
 
 def case_table(project: Project | None = None, cases: list[CaseFile] | None = None) -> pd.DataFrame:
-    """One row per case: id, title, domain, when, models, status, sources."""
+    """One row per case: id, title, domain, when, models, PM concepts, status, sources."""
     cases = (project or Project.find()).cases() if cases is None else cases
     return pd.DataFrame(
         [
@@ -49,12 +49,13 @@ def case_table(project: Project | None = None, cases: list[CaseFile] | None = No
                 "domain": c.domain,
                 "when": c.incident.when,
                 "models": ", ".join(c.models),
+                "concepts": ", ".join(c.concepts),
                 "status": c.status,
                 "sources": "; ".join(f"{s.publisher} ({s.date})" for s in c.sources),
             }
             for c in cases
         ],
-        columns=["case", "title", "domain", "when", "models", "status", "sources"],
+        columns=["case", "title", "domain", "when", "models", "concepts", "status", "sources"],
     )
 
 
@@ -67,15 +68,18 @@ def case_index(project: Project | None = None) -> pd.DataFrame:
 
 def readme_table(cases: list[CaseFile]) -> str:
     """The Markdown case table the README holds between its markers."""
-    lines = ["| case | what happened | domain | when | models |", "|---|---|---|---|---|"]
+    lines = [
+        "| case | what happened | domain | when | PM concepts it trains | models |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in cases:
         title = c.title.replace("|", "\\|")
         lines.append(
             f"| [`{c.id}`](notebooks/{c.id}.ipynb) | {title} | {c.domain} | {c.incident.when} | "
-            f"{', '.join(c.models)} |"
+            f"{', '.join(c.concepts)} | {', '.join(c.models)} |"
         )
     if not cases:
-        lines.append("| (no cases yet) | | | | |")
+        lines.append("| (no cases yet) | | | | | |")
     return "\n".join(lines)
 
 
@@ -253,6 +257,11 @@ def problems(project: Project) -> list[str]:
                 f"{name!r} (a notebook runs its own case)"
             )
     for case in cases:
+        if not case.concepts:
+            found.append(
+                f"casebook/{case.id}.yaml: concepts: missing; expected the PM concepts the case trains, "
+                f"one or more of {', '.join(CONCEPTS)}"
+            )
         try:  # the case interface finds the case from its id: its own module, or the segment generator
             open_case(case, project.data)
         except NogoError as exc:

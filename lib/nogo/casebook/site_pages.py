@@ -243,10 +243,11 @@ def _case_item(page: SitePage, built: bool) -> str:
     e, c = html.escape, page.case
     title = f'<a href="{e(page.href)}">{e(page.title)}</a>' if built else e(page.title)
     draft = '<span class="nogo-draft">draft</span>' if getattr(c, "status", "") == "draft" else ""
+    trains = list(getattr(c, "concepts", None) or c.models)  # PM concepts; else the models
     concepts = "".join(
-        f'<button type="button" data-concept="{e(_concept(m))}">{e(_concept(m))}</button>' for m in c.models
+        f'<button type="button" data-concept="{e(_concept(m))}">{e(_concept(m))}</button>' for m in trains
     )
-    search = " ".join([page.title, page.summary, c.domain, c.incident.when, c.id, *map(_concept, c.models)])
+    search = " ".join([page.title, page.summary, c.domain, c.incident.when, c.id, *map(_concept, trains)])
     return (
         f'<li class="nogo-case" data-search="{e(search.lower())}"><h3>{title}{draft}</h3>'
         f'<p class="nogo-meta">{e(c.domain)} · {e(c.incident.when)}</p>'

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from nogo.models.contract import AgentImpactContract, ContractError
 
 __all__ = [
+    "CONCEPTS",
     "DATE_PATTERN",
     "LAUNCH_CALLS",
     "MODELS",
@@ -58,6 +59,17 @@ MODELS: tuple[str, ...] = (
     "quiet-failure-metrics",
     "contract",
 )
+CONCEPTS: tuple[str, ...] = (
+    "autonomy-surface",
+    "escalation-design",
+    "cost-of-error",
+    "quiet-failure-metrics",
+    "unit-economics",
+    "guardrails-and-kill-switches",
+    "fairness",
+    "evaluation-and-red-teaming",
+)
+"""The PM concepts a case can train (its ``concepts:`` list), as the README's case table names them."""
 RUBRIC_DIMENSIONS: tuple[str, ...] = (
     "threshold_definition",
     "failure_mode_prioritisation",

@@ -40,6 +40,7 @@ from nogo.cases._casefile_drills import (
     failure_mode_problems,
 )
 from nogo.cases._casefile_parts import (
+    CONCEPTS,
     MODELS,
     SLUG_PATTERN,
     Dataset,
@@ -68,6 +69,7 @@ class CaseFile(Strict):
     domain: Text
     status: Literal["draft", "ready"]
     models: Annotated[list[Literal[MODELS]], Field(min_length=1)]  # type: ignore[valid-type]
+    concepts: list[Literal[CONCEPTS]] = Field(default_factory=list)  # type: ignore[valid-type]
     incident: Incident
     sources: Annotated[list[Source], Field(min_length=1)]
     published_figures: list[PublishedFigure]

@@ -17,6 +17,7 @@ id                  stable kebab-case slug; names ``notebooks/<id>.ipynb`` and `
 title               names the failure with a verb
 domain, status      e.g. "consumer lending"; ``draft`` or ``ready``
 models              the decision models the case uses (see :data:`MODELS`)
+concepts            the PM concepts the case trains (see :data:`CONCEPTS`); ``nogo check`` requires one
 incident            what happened, when, who, where; the decision the PM owns
 sources             publisher, title, date, URL, and an ``id`` the figures cite
 published_figures   name, value, unit, relative tolerance, source id, status (SEEN or DERIVED)
@@ -66,6 +67,7 @@ from pydantic import ValidationError
 
 from nogo.cases._casefile_drills import Call, Condition, Distractor, Drill, Evidence, FailureMode, Signature
 from nogo.cases._casefile_parts import (
+    CONCEPTS,
     LAUNCH_CALLS,
     MODELS,
     RUBRIC_DIMENSIONS,
@@ -93,6 +95,7 @@ from nogo.cases._casefile_yaml import (
 from nogo.errors import InputError
 
 __all__ = [
+    "CONCEPTS",
     "LAUNCH_CALLS",
     "MAX_CASE_FILE_BYTES",
     "MAX_DEPTH",
