@@ -119,6 +119,20 @@ def test_compare_figures(tmp_path):
         case.compare_figures({"peak": 1.0})
 
 
+def test_a_secondary_figure_says_so_wherever_it_is_shown(tmp_path):
+    """A SEEN-2nd figure (seen only in a page restating a primary) needs a note naming both, and the
+    record table's source reads "(secondary source)", so it is never shown as a plain published figure."""
+    text = TEMPLATE.replace("    status: SEEN   ", "    status: SEEN-2nd   ", 1)
+    assert text != TEMPLATE
+    with pytest.raises(CaseFileError, match=r"published_figures\[0\].*SEEN-2nd figure needs a 'note'"):
+        load_case(_write(tmp_path, text))
+    noted = text.replace("    kind: reproduced", "    note: restated by a blog from S1's press release\n    kind: reproduced", 1)
+    case = load_case(_write(tmp_path, noted))
+    row = case.compare_figures({"textbook_cut": 0.9}).iloc[0]
+    assert row["source"] == "S1 (secondary source)"
+    assert load_case(_write(tmp_path, TEMPLATE)).compare_figures({"textbook_cut": 0.9}).iloc[0]["source"] == "S1"
+
+
 def test_error_names_survive_pickling(tmp_path):
     import pickle
 

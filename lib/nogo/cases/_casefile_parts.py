@@ -194,8 +194,10 @@ class Incident(Strict):
 class PublishedFigure(Strict):
     """A figure from the public record that the reconstruction must reproduce within ``tolerance``.
 
-    ``tolerance`` is relative (0.01 = within 1%). ``status`` is ``SEEN`` (read in the cited source) or
-    ``DERIVED`` (computed from SEEN figures; ``derivation`` says how).
+    ``tolerance`` is relative (0.01 = within 1%). ``status`` is ``SEEN`` (read in the cited source),
+    ``SEEN-2nd`` (seen only in a secondary page restating a primary source; ``note`` says which, and
+    every table that shows the figure says it is secondary) or ``DERIVED`` (computed from SEEN figures;
+    ``derivation`` says how).
 
     ``kind`` says what the check against it is worth as evidence:
 
@@ -215,15 +217,25 @@ class PublishedFigure(Strict):
     unit: Text
     tolerance: Annotated[float, Field(ge=0, le=1)]
     source: Text
-    status: Literal["SEEN", "DERIVED"]
+    status: Literal["SEEN", "SEEN-2nd", "DERIVED"]
     kind: Literal["reproduced", "input", "consistency"]
     derivation: str | None = None
+    note: str | None = None
 
     @model_validator(mode="after")
     def _derived_says_how(self) -> PublishedFigure:
         if self.status == "DERIVED" and not self.derivation:
             raise ValueError("a DERIVED figure needs a 'derivation' saying how it was computed")
+        if self.status == "SEEN-2nd" and not self.note:
+            raise ValueError(
+                "a SEEN-2nd figure needs a 'note' naming the secondary page and the primary it restates"
+            )
         return self
+
+    @property
+    def cited_as(self) -> str:
+        """The source as a table shows it: a secondary figure says so."""
+        return f"{self.source} (secondary source)" if self.status == "SEEN-2nd" else self.source
 
 
 class Parameter(Strict):

@@ -154,7 +154,8 @@ class CaseFile(Strict):
 
         Returns a frame with ``figure``, ``kind`` (what the check is worth: ``reproduced``, ``input`` or
         ``consistency``, see :class:`PublishedFigure`), ``published``, ``reconstructed``, ``unit``,
-        ``tolerance``, ``relative_error``, ``within_tolerance`` and ``source``; a figure without a
+        ``tolerance``, ``relative_error``, ``within_tolerance`` and ``source`` (a ``SEEN-2nd`` figure's
+        source reads "(secondary source)"); a figure without a
         reconstruction, or a reconstruction naming no figure, is an error.
         """
         names = {f.name for f in self.published_figures}
@@ -179,7 +180,7 @@ class CaseFile(Strict):
                     "tolerance": f.tolerance,
                     "relative_error": rel,
                     "within_tolerance": bool(rel <= f.tolerance),
-                    "source": f.source,
+                    "source": f.cited_as,
                 }
             )
         return pd.DataFrame(rows)

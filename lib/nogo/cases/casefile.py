@@ -20,7 +20,7 @@ models              the decision models the case uses (see :data:`MODELS`)
 concepts            the PM concepts the case trains (see :data:`CONCEPTS`); ``nogo check`` requires one
 incident            what happened, when, who, where; the decision the PM owns
 sources             publisher, title, date, URL, and an ``id`` the figures cite
-published_figures   name, value, unit, relative tolerance, source id, status (SEEN or DERIVED)
+published_figures   name, value, unit, relative tolerance, source id, status (SEEN, SEEN-2nd or DERIVED)
 parameters          default, and the range (``low``/``high``) or ``choices`` a coaching variant draws from
 drill               stream size, the guardrails a launch call may name, the launch call at the defaults,
                     ``distractors`` (guardrails that are not enough, with why), ``max_guardrails``,
