@@ -40,6 +40,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_thresholds.py
+	$(BIN)/python tests/bench/bench_notebooks.py
 
 # Refresh constraints.txt from a clean environment with the newest allowed versions.
 lock:
