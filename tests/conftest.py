@@ -11,8 +11,10 @@ from the template.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from hypothesis import settings
@@ -25,6 +27,13 @@ settings.register_profile("nogo", derandomize=True, database=None)
 settings.load_profile("nogo")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Tests never write outside the project and the temporary folder: notebook signatures (nogo variant and
+# nogo lab trust what they open, the browser suite trusts its copies) go to a Jupyter data folder of this
+# run, which the JupyterLab and Voila servers the suites start inherit; never the user's own.
+JUPYTER_DATA = Path(tempfile.mkdtemp(prefix="nogo-test-jupyter-data-"))
+os.environ["JUPYTER_DATA_DIR"] = str(JUPYTER_DATA)
+atexit.register(shutil.rmtree, JUPYTER_DATA, ignore_errors=True)
 PROJECT_FOLDERS = ("casebook", "notebooks", "data")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from pathlib import Path
 
 import nbformat
 from nbformat.sign import NotebookNotary
@@ -39,3 +41,18 @@ def test_an_edited_notebook_is_no_longer_trusted(tmp_path, monkeypatch):
     nb = nbformat.read(path, 4)
     nb.cells[0].source += "\n<script>alert(1)</script>"
     assert not NotebookNotary().check_signature(nb)
+
+
+def test_the_suite_signs_nothing_in_the_users_own_data_folder(tmp_path):
+    """The suite's Jupyter data folder is a temporary one (tests/conftest.py), so trusting a notebook
+    here, as nogo variant and the browser suite do, writes nothing under the user's home."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    from tests.conftest import JUPYTER_DATA
+
+    assert Path(jupyter_data_dir()) == JUPYTER_DATA
+    assert not JUPYTER_DATA.is_relative_to(Path.home()) or Path(tempfile.gettempdir()).is_relative_to(Path.home())
+    path = tmp_path / "start-here.ipynb"
+    shutil.copy(project().notebooks / "start-here.ipynb", path)
+    trust_notebooks(path)
+    assert (JUPYTER_DATA / "nbsignatures.db").is_file() and _trusted(path)
