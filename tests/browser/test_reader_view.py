@@ -2,7 +2,8 @@
 
 The saved notebook shows its charts (``nogo lab`` trusts the casebook's own notebooks: an untrusted
 notebook shows ``alt.LayerChart(...)`` text where each chart should be), and no code editor is visible
-except the cells the reader is invited to change (tagged ``parameters`` or ``invite``)."""
+except the cells the reader is invited to change (tagged ``parameters`` or ``invite``). Every notebook a
+learner opens is checked, and the template too: a case copied from it starts in reader mode."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from nogo.casebook.reader import INVITED_TAGS
 from tests.browser.helpers import OUTPUTS_JS, empty_charts
 from tests.conftest import notebook_names
 
-NOTEBOOKS = notebook_names()
+TEMPLATE = "_template"
+NOTEBOOKS = [*notebook_names(), TEMPLATE]
+"""start-here, coaching and every case's notebook (from the casebook, so a new case is picked up), and the
+template, which JupyterLab keeps out of the file browser but opens at /lab/tree/_template.ipynb."""
 VISIBLE_EDITORS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]
   .filter(c => { const e = c.querySelector('.jp-InputArea-editor');
                  return e && e.offsetParent !== null && e.getBoundingClientRect().height > 0; }).length"""
