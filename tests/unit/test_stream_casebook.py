@@ -40,6 +40,7 @@ import pandas as pd
 import pytest
 
 import nogo
+from nogo.formatting import readable_label
 from nogo.practice.stream import STREAM_CHOICES, DecisionStream
 
 N_SEEDS, BAND = 20, 0.05
@@ -218,8 +219,8 @@ def test_the_card_shows_production_and_hides_the_calibrated_chance(streams):
         w = DecisionStream(case, data, seed=0)
     item, card = w.current, w.item_html.value
     assert nogo.format_percent(item["score"]) in card and "Review desk" in card
-    for column in case.card(data).columns:
-        assert str(item[column]) in card.replace("&amp;", "&")
+    for column in case.card(data).columns:  # each value in the case's words (ids read as words)
+        assert readable_label(item[column], case.CARD_LABELS) in card.replace("&amp;", "&")
     assert "calibrated" not in card and "expected" not in card
     if nogo.format_percent(item["p"]) != nogo.format_percent(item["score"]):
         assert nogo.format_percent(item["p"]) not in card

@@ -29,6 +29,7 @@ import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
@@ -230,12 +231,16 @@ class Case:
 
     #: columns of the decision log a decision-stream card shows as context, where the log has them
     CARD_COLUMNS: ClassVar[tuple[str, ...]] = ("segment", "customer", "intent", "group", "action_type")
+    #: the words a card shows for the log's identifiers (an action type's id to "a rate cut"); an id not
+    #: here reads with its underscores as spaces (:func:`nogo.formatting.readable_label`). Display only:
+    #: the log, the drill's items and what is scored keep the ids.
+    CARD_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def card(self, data: CaseData) -> pd.DataFrame:
         """The context a decision-stream card shows for each decision (what a PM sees in production).
 
         Default: the log's columns named in :attr:`CARD_COLUMNS`, in that order. Never the calibrated
-        probability or the outcome.
+        probability or the outcome. Values are shown in :attr:`CARD_LABELS`' words.
         """
         return data.log[[c for c in self.CARD_COLUMNS if c in data.log.columns]]
 

@@ -7,7 +7,7 @@
   by the unit in their names (``*_usd``, ``*_bps``, ``*rate``/``*share``, counts, times);
   :func:`text_table` prints one for a terminal.
 - :mod:`nogo.formatting.prose`: :func:`say`, sentences computed in a cell shown as rendered Markdown
-  (never a monospace print).
+  (never a monospace print); :func:`readable_label`, an identifier (``term_extension``) in words.
 - :mod:`nogo.formatting.maths`: text and HTML safe from JupyterLab's maths typesetting
   (:func:`math_safe_html`, :func:`math_safe_text`), and the finder ``nogo check`` runs over notebooks
   for dollar amounts that would typeset as maths.
@@ -44,7 +44,7 @@ from nogo.formatting.numbers import (
     format_timestamp,
     format_usd,
 )
-from nogo.formatting.prose import Prose, escape_markdown, say
+from nogo.formatting.prose import Prose, escape_markdown, readable_label, say
 
 __all__ = [
     "MARKDOWN_CLOSE",
@@ -70,6 +70,7 @@ __all__ = [
     "markdown_maths",
     "math_safe_html",
     "math_safe_text",
+    "readable_label",
     "say",
     "style_frame",
     "text_table",

@@ -10,12 +10,14 @@ inject markup.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nogo.errors import InputError
 from nogo.formatting.maths import math_safe_html
 
-__all__ = ["Prose", "escape_markdown", "say"]
+__all__ = ["Prose", "escape_markdown", "readable_label", "say"]
 
 
 def _markdown_to_html(text: str) -> str:
@@ -80,3 +82,25 @@ def escape_markdown(text: str) -> str:
     for ch in "\\`*_[]#":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+_IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def readable_label(value: object, labels: Mapping[str, str] | None = None) -> str:
+    """A value as a reader reads it: its entry in ``labels`` (a case's own words for its ids), else a
+    snake_case identifier with its underscores as spaces, else the value as it is.
+
+    Display only: what is stored and scored keeps the identifier.
+
+    Examples
+    --------
+    >>> readable_label("rate_cut", {"rate_cut": "a rate cut"}), readable_label("term_extension")
+    ('a rate cut', 'term extension')
+    >>> readable_label("small markdown"), readable_label("A"), readable_label(12)
+    ('small markdown', 'A', '12')
+    """
+    text = str(value)
+    if labels and text in labels:
+        return labels[text]
+    return text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else text

@@ -119,10 +119,12 @@ class LoanSteeringCase(Case):
     8-hour desk, 20 minutes a disclosure call, 80% answered within 4 hours; one hard rule,
     :data:`NO_HIDDEN_COST_RULE`: the agent never makes an offer that raises the total cost of credit alone;
     its signature drill is :class:`OfferAutonomyTask`. Its stream card (:meth:`card`) shows the borrower's
-    hardship and what the offer does to what they owe.
+    hardship and what the offer does to what they owe, and names each offer as the signature drill does
+    (:data:`OFFER_LABELS`: "a rate cut", not ``rate_cut``).
     """
 
     DESK = MappingProxyType({"handle_minutes": 20.0, "hours_per_day": 8.0, "sla_minutes": 240.0})
+    CARD_LABELS = OFFER_LABELS
 
     def __init__(self, file: CaseFile, data_root: str | Path | None = None) -> None:
         super().__init__(file, data_root)

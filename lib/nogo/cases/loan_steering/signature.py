@@ -54,6 +54,7 @@ from nogo.cases.case import CaseData
 from nogo.cases.loan_steering._checks import check_frame
 from nogo.cases.loan_steering.policies import NO_HIDDEN_COST_RULE
 from nogo.cases.signature import Lever, SignatureOutcome, SignatureTask
+from nogo.formatting import readable_label
 from nogo.models.costs import ACTIONS
 
 __all__ = ["AUTONOMY_CHOICES", "OFFER_LABELS", "OfferAutonomyTask"]
@@ -107,7 +108,7 @@ class OfferAutonomyTask(SignatureTask):
         kinds = list(dict.fromkeys(log["action_type"].astype(str)))
         types = [t for t in OFFER_LABELS if t in kinds] + [t for t in kinds if t not in OFFER_LABELS]
         self.levers = tuple(
-            Lever(t, OFFER_LABELS.get(t, t.replace("_", " ")), AUTONOMY_CHOICES, help=_HELP) for t in types
+            Lever(t, readable_label(t, OFFER_LABELS), AUTONOMY_CHOICES, help=_HELP) for t in types
         )
         order = np.lexsort(
             (

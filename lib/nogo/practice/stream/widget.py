@@ -18,7 +18,7 @@ from nogo._validate import check_whole_number
 from nogo.cases.case import Case, CaseData, HardRule, open_case
 from nogo.cases.casefile import CaseFile
 from nogo.errors import InputError
-from nogo.formatting import format_percent, math_safe_html
+from nogo.formatting import format_percent, math_safe_html, readable_label
 from nogo.models.costs import DecisionCosts
 from nogo.models.policy_inputs import PolicyAssumptions
 from nogo.practice.live import DRILL_TEXT, LiveDrill, card_html, drill_view, status_html
@@ -116,6 +116,7 @@ class DecisionStream(LiveDrill):
             rules=rules, context=carded.attrs.get("context", []) if isinstance(carded, pd.DataFrame) else [],
         )  # fmt: skip
         self.desk = data.desk
+        self.labels: Mapping[str, str] = getattr(carded, "attrs", {}).get("labels", {})
         self.case, self.store, self.learner, self.clock = file, store, learner, clock
         self.variant_seed = check_whole_number(
             "variant_seed", seed if variant_seed is None else variant_seed, low=0
@@ -241,7 +242,9 @@ class DecisionStream(LiveDrill):
         for c, button in self.buttons.items():
             button.disabled = item is None or not _available(item, c)
         self.item_html.value = (
-            "" if item is None else math_safe_html(_item_html(item, self.desk, self.items.attrs["context"]))
+            ""
+            if item is None
+            else math_safe_html(_item_html(item, self.desk, self.items.attrs["context"], self.labels))
         )
         if last is not None:
             self.feedback_html.value = math_safe_html(
@@ -282,19 +285,26 @@ def _desk_text(item: pd.Series, desk: PolicyAssumptions | None) -> str:
     )
 
 
-def _item_html(item: pd.Series, desk: PolicyAssumptions | None = None, context: Iterable[str] = ()) -> str:
+def _item_html(
+    item: pd.Series,
+    desk: PolicyAssumptions | None = None,
+    context: Iterable[str] = (),
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """The card of one decision, as a PM sees it in production: what the agent proposes and its stated
     confidence, the value at stake, the context, the review desk and any hard rule. Not the calibrated
-    chance, not the expected costs: those come in the reveal, after the answer."""
+    chance, not the expected costs: those come in the reveal, after the answer. Values read in words: the
+    case's ``labels`` (:attr:`~nogo.cases.case.Case.CARD_LABELS`), else an id's underscores as spaces."""
     e = html.escape
-    what = e(str(item["action_type"])) if "action_type" in item else "to act"
+    word = lambda value: e(readable_label(value, labels))  # noqa: E731
+    what = word(item["action_type"]) if "action_type" in item else "to act"
     shown = ("action_type", "decision_id", "score", "value_usd")
     context = [c for c in context if c not in shown]
     lines = [
         f"The agent proposes: <b>{what}</b>, decision {e(str(item['decision_id']))}",
         f"Value at stake: <b>{usd_text(item['value_usd'])}</b>",
         f"Agent's stated confidence: <b>{format_percent(item['score'])}</b>",
-        *(f"{e(str(c).replace('_', ' '))}: <b>{e(str(item[c]))}</b>" for c in context if c in item),
+        *(f"{word(c)}: <b>{word(item[c])}</b>" for c in context if c in item),
         f"Review desk: {e(_desk_text(item, desk))}",
     ]
     if item.get("rule"):
@@ -347,7 +357,7 @@ def _opened(case: Any) -> Case | None:
 def _card(case: Any, data: CaseData) -> pd.DataFrame:
     """The log with the card's context: the case's :meth:`~nogo.cases.case.Case.card` hook (its columns
     may be the log's or derived, one row per decision), else the default columns; ``attrs["context"]``
-    names them."""
+    names them and ``attrs["labels"]`` is the case's words for their ids (its ``CARD_LABELS``)."""
     log = data.log
     if not isinstance(log, pd.DataFrame):
         return log
@@ -362,5 +372,6 @@ def _card(case: Any, data: CaseData) -> pd.DataFrame:
         )
     derived = [c for c in card.columns if c not in log.columns]
     out = log.assign(**{str(c): card[c].to_numpy() for c in derived}) if derived else log.copy(deep=False)
-    out.attrs = {**log.attrs, "context": [str(c) for c in card.columns]}
+    labels = dict(opened.CARD_LABELS) if opened is not None else {}
+    out.attrs = {**log.attrs, "context": [str(c) for c in card.columns], "labels": labels}
     return out
