@@ -33,7 +33,6 @@ from nogo.cases.apple_card_appeals.desk import (
     REVIEWER_CHOICES,
     AppealDeskTask,
     DeskInputs,
-    mean_wait_minutes,
     simulate_desk,
 )
 from nogo.cases.apple_card_appeals.households import (
@@ -43,7 +42,13 @@ from nogo.cases.apple_card_appeals.households import (
     spousal_households,
     spousal_pairs,
 )
-from nogo.cases.apple_card_appeals.record import BOARD_TOLD, LAUNCH, RECORD, reconstructed_figures, record_timeline
+from nogo.cases.apple_card_appeals.record import (
+    BOARD_TOLD,
+    LAUNCH,
+    RECORD,
+    reconstructed_figures,
+    record_timeline,
+)
 from nogo.cases.case import CaseData
 from nogo.cases.segments import SegmentCase
 from nogo.errors import InputError
@@ -64,7 +69,6 @@ __all__ = [
     "appeals_per_day",
     "desk_inputs",
     "group_audit",
-    "mean_wait_minutes",
     "pair_ratio_chart",
     "pair_summary",
     "reconstructed_figures",

@@ -39,7 +39,7 @@ def pair_ratio_chart(
     --------
     >>> pairs = pd.DataFrame({"limit_ratio": [1.2, 2.5, 12.0, 25.0]})
     >>> spec = pair_ratio_chart(pairs, {"10x": 10, "20x": 20}).to_dict()
-    >>> [layer["mark"]["type"] for layer in spec["layer"]][:2]
+    >>> [layer["mark"]["type"] for layer in spec["layer"][:2]]
     ['bar', 'rule']
     """
     require_columns(pairs, "pairs", ("limit_ratio",))
@@ -59,8 +59,8 @@ def pair_ratio_chart(
             "apart": np.where(edges >= first, f"at least {first:g}x apart", f"less than {first:g}x apart"),
         }
     )  # fmt: skip
-    x = alt.X("from:Q", title="one spouse's limit over the other's (times, log scale)",
-              scale=alt.Scale(type="log", domain=[1, float(upper[-1])], nice=False),
+    scale = alt.Scale(type="log", domain=[1, float(upper[-1])], nice=False)
+    x = alt.X("from:Q", title="one spouse's limit over the other's (times, log scale)", scale=scale,
               axis=alt.Axis(values=[1, 2, 5, 10, 20, 50], format="~g"))  # fmt: skip
     domain = sorted(set(bars["apart"]), reverse=True)
     chart = (
@@ -70,6 +70,7 @@ def pair_ratio_chart(
             x=x,
             x2="to:Q",
             y=alt.Y("households:Q", title="households with joint finances"),
+            y2=alt.datum(0),
             color=alt.Color("apart:N", title="the two limits", scale=alt.Scale(domain=domain,
                             range=[OPTIMAL, HIGHLIGHT][: len(domain)])),
             tooltip=["bin:N", "households:Q"],
@@ -78,5 +79,6 @@ def pair_ratio_chart(
     if not lines:
         return alt.layer(chart).properties(title=title)
     marks = pd.DataFrame({"ratio": list(lines.values()), "label": list(lines.keys())})
-    rule = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[4, 3]).encode(x=alt.X("ratio:Q", scale=x.scale))
-    return alt.layer(chart, rule, rule_labels(marks, x=alt.X("ratio:Q", scale=x.scale))).properties(title=title)
+    at = alt.X("ratio:Q", scale=scale)
+    rule = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[4, 3]).encode(x=at)
+    return alt.layer(chart, rule, rule_labels(marks, x=at)).properties(title=title)

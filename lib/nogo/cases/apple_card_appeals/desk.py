@@ -50,7 +50,7 @@ from scipy.stats import binom
 from nogo.cases.signature import Lever, SignatureOutcome, SignatureTask
 from nogo.errors import InputError
 from nogo.formatting import format_count, format_percent, format_usd
-from nogo.models.escalation import erlang_c, share_too_late
+from nogo.models.escalation import share_too_late
 
 __all__ = ["DESK_RULE", "GATES", "REVIEWER_CHOICES", "AppealDeskTask", "DeskInputs", "simulate_desk"]
 
@@ -114,8 +114,10 @@ class DeskInputs:
     @classmethod
     def from_case(cls, params: Mapping[str, Any], desk: Any, appeals_per_day: float) -> DeskInputs:
         """From a case's parameter set, its review desk (:class:`nogo.PolicyAssumptions`) and appeal rate."""
-        keys = ("disputes_per_day", "forwarding_failure_rate", "residual_failure_rate", "leaked_dispute_usd",
-                "late_dispute_usd", "launch_value_usd_per_day", "readiness_days", "horizon_days", "seed")  # fmt: skip
+        keys = (
+            "disputes_per_day", "forwarding_failure_rate", "residual_failure_rate", "leaked_dispute_usd",
+            "late_dispute_usd", "launch_value_usd_per_day", "readiness_days", "horizon_days", "seed",
+        )  # fmt: skip
         return cls(
             appeals_per_day=float(appeals_per_day),
             handle_minutes=float(desk.handle_minutes),
@@ -146,7 +148,8 @@ def simulate_desk(inputs: DeskInputs, reviewers: int, gate: str) -> dict[str, fl
     disputes = rng.poisson(p.disputes_per_day, size=days)
     appeals = rng.poisson(p.appeals_per_day, size=days)
     u = rng.random(days)  # the same draw behind each day's losses, whatever the rate
-    launch_day = {"launch now": 0, "launch after a readiness test": min(int(p.readiness_days), days)}.get(gate, days)
+    starts = {"launch now": 0, "launch after a readiness test": min(int(p.readiness_days), days)}
+    launch_day = starts.get(gate, days)
     live = np.arange(days) >= launch_day
     rate = p.forwarding_failure_rate if gate == "launch now" else p.residual_failure_rate
     lost = np.where(live, binom.ppf(u, disputes, rate), 0.0)
@@ -170,17 +173,6 @@ def simulate_desk(inputs: DeskInputs, reviewers: int, gate: str) -> dict[str, fl
     }
     out["total_usd"] = out["lost_usd"] + out["late_usd"] + out["reviewers_usd"] + out["forgone_usd"]
     return out
-
-
-def mean_wait_minutes(inputs: DeskInputs, reviewers: int) -> float:
-    """The mean wait of a case on an average live day (Erlang C), minutes; infinite when unstable."""
-    per_hour = (inputs.disputes_per_day * (1 - inputs.residual_failure_rate) + inputs.appeals_per_day)
-    per_hour /= inputs.hours_per_day
-    load = per_hour * inputs.handle_minutes / 60.0
-    if load >= reviewers:
-        return float("inf")
-    waits = erlang_c(per_hour, inputs.handle_minutes, reviewers)
-    return float(waits[0] * inputs.handle_minutes / (reviewers - load))
 
 
 class AppealDeskTask(SignatureTask):
@@ -229,7 +221,7 @@ class AppealDeskTask(SignatureTask):
             "days live": int(sim["live_days"]),
             "disputes raised while live": int(sim["disputes"]),
             "disputes never forwarded": int(sim["lost"]),
-            "answered after the service level": int(round(sim["answered_late"])),
+            "answered after the service level": round(sim["answered_late"]),
             "busiest day's load per reviewer": sim["peak_utilisation"],
             "days the queue grows without end": int(sim["unstable_days"]),
             "lost disputes (USD)": sim["lost_usd"],
@@ -238,7 +230,10 @@ class AppealDeskTask(SignatureTask):
             "value given up by not being live (USD)": sim["forgone_usd"],
         }
         if gate == "do not launch":
-            story = f"No card: {format_usd(sim['forgone_usd'])} of value given up over the year, and no dispute to lose."
+            story = (
+                f"No card: {format_usd(sim['forgone_usd'])} of value given up over the year, "
+                "and no dispute to lose."
+            )
         else:
             story = (
                 f"Live {int(sim['live_days'])} days: {format_count(int(sim['lost']))} of "
@@ -247,5 +242,8 @@ class AppealDeskTask(SignatureTask):
                 f"{format_percent(sim['peak_utilisation'])} loaded."
             )
             if broken:
-                story += f" On {int(sim['unstable_days'])} days the queue grows without end: breaks the rule, {DESK_RULE}."
+                story += (
+                    f" On {int(sim['unstable_days'])} days the queue grows without end: breaks the rule, "
+                    f"{DESK_RULE}."
+                )
         return SignatureOutcome(sim["total_usd"], metrics, broken, story)

@@ -30,7 +30,7 @@ LAUNCH = dt.date(2019, 8, 20)
 RECORD: tuple[tuple[str, str, str, str], ...] = (
     ("2019-08-16", "warning", "Goldman's board told the disputes system was not fully ready", "P9"),
     ("2019-08-20", "event", "Apple Card launched", "P9"),
-    ("2019-11-07", "allegation", "Hansson: 20 times his wife's limit despite joint finances; no appeal of "
+    ("2019-11-07", "allegation", "Hansson: 20 times his wife's limit despite joint finances, no appeal of "
                                  "'the algorithm'; Wozniak reported 10 times", "P1, P2, P3"),
     ("2019-11-10", "event", "NYDFS announced an investigation; the wife's limit raised after the outcry",
      "P3, P8"),
