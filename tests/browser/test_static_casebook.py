@@ -1,6 +1,7 @@
 """The static casebook from `nogo build`, opened from disk in Chromium with every off-machine request
-blocked: every page draws its charts, shows no code until asked and no widget repr, shows each drill as a
-card, and leads to the next page; the index lists start-here then the cases, and its search filters them.
+blocked: every page draws its charts, shows no code until asked and no widget repr, names its own Show
+code toggle (not JupyterLab's menu), says a case's brief once, shows each drill as a card, and leads to the
+next page; the index lists start-here then the cases, and its search filters them.
 
 Screenshots of what a reader sees go to ``build/browser-screenshots/`` (``site-index.png``,
 ``site-<page>.png`` at the top of each page and ``site-<page>-drill.png`` at its last drill).
@@ -125,6 +126,11 @@ def test_a_page_reads_without_code_and_shows_each_drill_as_a_card(site, page, na
     seen = pg.evaluate("() => document.body.innerText")  # what is rendered, not what is in the source
     assert not [r for r in REPR_TEXT if r in seen], f"{name}: widget repr text on the page"
     assert "Answer with the buttons" not in seen
+    assert "Expand All Code" not in seen, f"{name}: JupyterLab's menu named where the page has Show code"
+    if name in case_ids():  # the brief once: the heading is the title, the case file's copy is folded
+        case = project().case(name)
+        assert seen.count(" ".join(case.title.split())) == 1, f"{name}: the title said twice"
+        assert " ".join(case.incident.decision.split()) in " ".join(seen.split())
     assert pg.evaluate(VISIBLE_CODE_JS) == 0, f"{name}: code shows before the reader asks for it"
     assert not re.search(r"\bIn\s*\[\s*\d*\s*\]:", seen), f"{name}: input prompts on the page"
     cards = pg.locator("section.nogo-drill")

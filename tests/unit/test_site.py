@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from nogo.casebook.drill_cards import WIDGET_VIEW, read_drill, replace_widgets, split_items
 from nogo.casebook.site import build_site, is_reveal, notebook_html
 from nogo.casebook.site_pages import APP_NOTEBOOKS, START
+from nogo.casebook.site_text import brief_once
 from nogo.cases.project import Project
 from tests.unit.test_no_answer_before_reveal import CALL_AS_ANSWER, GUARDRAILS_AS_ANSWER, _answer_sentences
 
@@ -409,3 +410,80 @@ def test_no_page_shows_an_answer_outside_a_closed_reveal(site):
         problems += [f"the call {m.group(0)!r}" for m in CALL_AS_ANSWER.finditer(text)]
         problems += [f"key guardrails {m.group(0)!r}" for m in GUARDRAILS_AS_ANSWER.finditer(text)]
         assert not problems, f"{name}.html shows an answer outside a reveal: {problems[:5]}"
+
+
+# -- what a static page says differently: the brief once, its own code toggle -----------------------------
+
+
+def _opening(name: str) -> str:
+    nb = nbformat.read(PROJECT.notebooks / f"{name}.ipynb", as_version=4)
+    return next(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def _read(main) -> str:
+    """What a reader reads of a page's main part as it opens: no closed reveal, no code until Show code."""
+    main = _soup(str(main))
+    for tag in main.select("details, style, script, .jp-CodeCell > .jp-Cell-inputWrapper"):
+        tag.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+def test_a_toy_case_says_its_brief_once():
+    from types import SimpleNamespace
+
+    from nogo.formatting import say
+
+    case = SimpleNamespace(title="How a bot sold a car for $1", incident=SimpleNamespace(
+        summary="A dealer's chatbot agreed to sell a car for $1 (S1).", decision="May it quote prices alone?"))  # fmt: skip
+    brief = say(
+        f"**{case.title}**", case.incident.summary, f"**The decision you own:** {case.incident.decision}"
+    )
+    v4 = nbformat.v4
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell(f"# {case.title}\n\n**What happened.** A bot sold a car.\n\n"
+                             "**The decision you own.** In the case file's words, below."),
+        v4.new_code_cell("brief", outputs=[v4.new_output("execute_result", data={
+            "text/html": brief._repr_html_(), "text/plain": str(brief)})]),
+    ])  # fmt: skip
+    assert brief_once(nb, case)
+    main = _soup(notebook_html(nb, "toy")).select_one("main")
+    shown = _read(main)
+    assert shown.count(case.title) == 1 and shown.count(case.incident.decision) == 1
+    assert case.incident.summary not in shown and "In the case file's words, below" not in shown
+    assert shown.count("The decision you own") == 1
+    folded = main.select("details.nogo-reveal")
+    assert len(folded) == 1 and case.incident.summary in folded[0].get_text(" ")
+
+
+@pytest.mark.parametrize("case", PROJECT.cases(), ids=lambda c: c.id)
+def test_a_case_page_says_its_brief_once(site, case):
+    """The page's heading is the title; the decision is said once; where the opening tells what happened,
+    the case file's summary is folded (its figures one click away), not a second brief in a row."""
+    if not (site / f"{case.id}.html").exists():
+        pytest.skip(f"{case.id} has no notebook yet")
+    main = _pages(site)[case.id].select_one("main")
+    shown = _read(main)
+    assert shown.count(_flat(case.title)) == 1, f"{case.id}: the title said more than once"
+    decision = _flat(case.incident.decision)
+    assert shown.count(decision) <= 1, f"{case.id}: the decision said twice"
+    assert shown.count("The decision you own") <= 1, f"{case.id}: 'The decision you own' twice"
+    summary = _flat(case.incident.summary)
+    if re.search(r"^\*\*What happened\b", _opening(case.id), re.M):
+        assert summary not in shown, f"{case.id}: the case file's summary open after the opening's"
+    nb = nbformat.read(PROJECT.notebooks / f"{case.id}.ipynb", as_version=4)
+    if any(summary in line for c in nb.cells for line in _output_lines(c)):  # the notebook shows it
+        folded = " ".join(" ".join(d.get_text(" ").split()) for d in main.select("details"))
+        assert summary in folded or summary in shown, f"{case.id}: the case file's summary is gone"
+
+
+def test_a_page_names_its_own_code_toggle_not_jupyterlabs_menu(site):
+    named = 0
+    for name, soup in _pages(site).items():
+        if name == "index":
+            continue
+        text = " ".join(soup.select_one("main").get_text(" ").split())
+        assert "Expand All Code" not in text, f"{name}.html names JupyterLab's menu"
+        if "Expand All Code" in " ".join(_opening(name).split()):
+            assert "Show code at the top of the page shows it" in text, f"{name}.html: no word on its toggle"
+            named += 1
+    assert named >= 1  # the casebook's notebooks do name JupyterLab's menu: the rule was exercised

@@ -9,7 +9,8 @@ A page reads like prose: code is hidden until the reader ticks **Show code** in 
 checkbox and a stylesheet, no script); every drill's widget, which needs a live kernel, is replaced by a
 card saying what the drill asks and how to practise it (:mod:`nogo.casebook.drill_cards`); the bar and a
 pager at the bottom lead to the previous and next page in reading order and to the index
-(:mod:`nogo.casebook.site_pages`).
+(:mod:`nogo.casebook.site_pages`). Where the notebook's reader note names JupyterLab's menu, the page
+names its own toggle, and a case page says its brief once (:mod:`nogo.casebook.site_text`).
 
 A reveal is a closed ``<details>`` element: a cell the notebook collapses for the learner to open (an
 exercise's solution, an answer: see :func:`is_reveal`) is rendered, input and output, inside
@@ -49,6 +50,7 @@ from nogo.casebook.site_pages import (
     page_position,
     reading_order,
 )
+from nogo.casebook.site_text import brief_once, static_reader_note
 from nogo.cases.project import Project
 
 __all__ = ["REVEAL_TAGS", "build_site", "is_reveal", "notebook_html"]
@@ -160,7 +162,11 @@ def notebook_html(
         except Exception:  # an unknown case: the card splits its lists without the case file's items
             return None
 
-    replace_widgets(nb, notebook=stem, case_id=_case_id(nb), case_of=case_of)
+    case_id = _case_id(nb)
+    replace_widgets(nb, notebook=stem, case_id=case_id, case_of=case_of)
+    static_reader_note(nb)  # the page's Show code toggle, not JupyterLab's menu
+    if case_id is not None:
+        brief_once(nb, case_of(case_id))  # the opening and the case file's brief, said once
     nb.metadata["title"] = name
     exporter = HTMLExporter(
         template_name="lab",
