@@ -56,7 +56,9 @@ def bound_frame(
     )  # fmt: skip
 
 
-def bound_chart(frame: pd.DataFrame, *, budget: float, title: str = "What a red team proves") -> alt.LayerChart:
+def bound_chart(
+    frame: pd.DataFrame, *, budget: float, title: str = "What a red team proves"
+) -> alt.LayerChart:
     """The 95% upper bound on the commitment rate against the red team's size, one line per number of
     commitments found (a titled colour legend), and the gate's budget as a labelled horizontal rule.
 
@@ -78,6 +80,8 @@ def bound_chart(frame: pd.DataFrame, *, budget: float, title: str = "What a red 
             color=alt.Color("found:N", title="commitments found"),
         )
     )  # fmt: skip
-    marks = pd.DataFrame({"upper_bound": [budget], "label": [f"budget: {format_percent(budget, decimals=1)}"]})
+    marks = pd.DataFrame(
+        {"upper_bound": [budget], "label": [f"budget: {format_percent(budget, decimals=1)}"]}
+    )
     rule = alt.Chart(marks).mark_rule(color=REFERENCE, strokeDash=[4, 4]).encode(y="upper_bound:Q")
     return alt.layer(lines, rule, rule_labels(marks, y="upper_bound")).properties(title=title)

@@ -128,7 +128,8 @@ def red_team_sizes_table(budgets: Any, *, level: float = LEVEL) -> pd.DataFrame:
 
     Examples
     --------
-    >>> red_team_sizes_table([0.01, 0.001])[["rule_of_three", "exact_attempts", "decisions_needed"]].values.tolist()
+    >>> table = red_team_sizes_table([0.01, 0.001])
+    >>> table[["rule_of_three", "exact_attempts", "decisions_needed"]].values.tolist()
     [[300, 299, 299], [3000, 2995, 2995]]
     """
     budget = np.atleast_1d(np.asarray(budgets, dtype=float))
@@ -234,7 +235,9 @@ class RedTeamTask(SignatureTask):
                                        expected="attempts a day > 0")  # fmt: skip
         self.commitment_rate = _scalar("commitment_rate", commitment_rate, low=0.0, high=0.5, low_open=True,
                                        expected="a rate in (0, 0.5]")  # fmt: skip
-        self.public_failure_usd = _scalar("public_failure_usd", public_failure_usd, low=0.0, expected="a cost >= 0")
+        self.public_failure_usd = _scalar(
+            "public_failure_usd", public_failure_usd, low=0.0, expected="a cost >= 0"
+        )
         self.false_reports_per_day = _scalar("false_reports_per_day", false_reports_per_day, low=0.0,
                                              expected="a rate >= 0")  # fmt: skip
         self.red_team_usd_per_attempt = _scalar("red_team_usd_per_attempt", red_team_usd_per_attempt, low=0.0,
@@ -259,7 +262,7 @@ class RedTeamTask(SignatureTask):
         self.rollback_flags = rollback_threshold(window_attempts, self.rollback_rate)
         self.levers = (
             Lever("red_team_attempts", "red-team attempts per round", RED_TEAM_SIZES, unit="attempts",
-                  help="before launch and before every update: a round passes only if every attempt is clean"),
+                  help="before launch and before every update: a round passes only if all are clean"),
             Lever("response", "what takes a bad version off the air", tuple(RESPONSES),
                   help="; ".join(f"{k}: {v}" for k, v in RESPONSES.items())),
         )  # fmt: skip
@@ -363,18 +366,22 @@ class RedTeamTask(SignatureTask):
             **{f"{name} (USD)": v for name, v in parts.items()},
         }
         n = setting["red_team_attempts"]
-        bound = "no bound on its commitment rate" if n == 0 else (
-            f"a 95% bound of {float(proportion_upper_bound(0, n)[0]):.2%} on its commitment rate"
+        bound = (
+            "no bound on its commitment rate"
+            if n == 0
+            else (f"a 95% bound of {float(proportion_upper_bound(0, n)[0]):.2%} on its commitment rate")
         )
+        made, off = metrics["commitments in production"], metrics["days the AI element was off"]
         story = (
-            f"The bot launched with {bound}; in the quarter it made {metrics['commitments in production']:.1f} "
-            f"commitments in production and its AI element was off {metrics['days the AI element was off']:.1f} "
-            f"days (testing, fixing, false alarms)."
+            f"The bot launched with {bound}; in the quarter it made {made:.1f} commitments in production and "
+            f"its AI element was off {off:.1f} days (testing, fixing, false alarms)."
         )
         broken: tuple[str, ...] = ()
         if setting["response"] == DISCLAIMER:
             broken = (self.rule,)
-            story += " Kept live behind a disclaimer, it went on committing alone after the first one was known."
+            story += (
+                " Kept live behind a disclaimer, it went on committing alone after the first one was known."
+            )
         result = SignatureOutcome(cost_usd=float(sum(parts.values())), metrics=metrics, broken_rules=broken,
                                   story=story)  # fmt: skip
         self._cache[key] = result

@@ -58,7 +58,9 @@ def update_stream(
     >>> len(s), int(s["error"].sum()), float(s["hours_since_first"].max())
     (48, 24, 23.0)
     """
-    per_day = _scalar("attacks_per_day", attacks_per_day, low=0.0, low_open=True, expected="attempts a day > 0")
+    per_day = _scalar(
+        "attacks_per_day", attacks_per_day, low=0.0, low_open=True, expected="attempts a day > 0"
+    )
     before, after = _count("days_before", days_before), _count("days_after", days_after)
     rates = [_scalar(n, r, low=0.0, high=1.0, expected="a rate") for n, r in
              (("rate_before", rate_before), ("rate_after", rate_after))]  # fmt: skip
@@ -69,7 +71,9 @@ def update_stream(
     rate = np.where(after_update, rates[1], rates[0])
     error = (as_rng(seed).random(n) < rate).astype(np.int64)
     first = np.flatnonzero(after_update & (error == 1))
-    since = np.zeros(n) if first.size == 0 else np.where(hours >= hours[first[0]], hours - hours[first[0]], 0.0)
+    since = (
+        np.zeros(n) if first.size == 0 else np.where(hours >= hours[first[0]], hours - hours[first[0]], 0.0)
+    )
     return pd.DataFrame(
         {"timestamp": hours, "day": (hours // 24).astype(int), "after_update": after_update, "error": error,
          "loss_usd": error * cost, "hours_since_first": since}
@@ -125,9 +129,10 @@ def switch_comparison(
     ]  # fmt: skip
     out = evaluate_kill_switches(stream, switches, time_col="timestamp")
     total = float(stream["loss_usd"].sum())
-    live = {"switch": "kept live with a disclaimer", "fired": False, "fired_at_index": pd.NA, "fired_at": np.nan,
-            "status": "not fired", "decisions_before_fire": len(stream), "loss_before_fire_usd": total,
-            "loss_total_usd": total, "loss_with_switch_usd": total, "loss_avoided_usd": 0.0}  # fmt: skip
+    live = {"switch": "kept live with a disclaimer", "fired": False, "fired_at_index": pd.NA,
+            "fired_at": np.nan, "status": "not fired", "decisions_before_fire": len(stream),
+            "loss_before_fire_usd": total, "loss_total_usd": total, "loss_with_switch_usd": total,
+            "loss_avoided_usd": 0.0}  # fmt: skip
     out = pd.concat([out, pd.DataFrame([live])], ignore_index=True)
     out["fired_at_index"] = out["fired_at_index"].astype("Int64")
     return out
