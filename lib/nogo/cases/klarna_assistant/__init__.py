@@ -13,6 +13,7 @@ log is the case file's intents. This package adds only what the generator does n
 - :mod:`~nogo.cases.klarna_assistant.contacts`: a synthetic contact log in which the headline rises while
   the hard tail's repeat contacts climb (:func:`contact_log`, :func:`weekly_metrics`);
 - :mod:`~nogo.cases.klarna_assistant.charts`: :func:`quiet_failure_chart`;
+- :mod:`~nogo.cases.klarna_assistant.reading`: :func:`record_table`, the check against the record;
 - :mod:`~nogo.cases.klarna_assistant.signature`: :class:`TieringTask`, the signature drill (the tier the
   assistant resolves alone and the team's size);
 
@@ -32,6 +33,7 @@ from nogo.cases.klarna_assistant.charts import quiet_failure_chart
 from nogo.cases.klarna_assistant.contacts import contact_log, weekly_metrics
 from nogo.cases.klarna_assistant.economics import model_cost_per_contact_usd, model_prices, tier_economics
 from nogo.cases.klarna_assistant.queue import largest_rate_held, queue_cost_per_hour_usd, team_table
+from nogo.cases.klarna_assistant.reading import record_table
 from nogo.cases.klarna_assistant.signature import TEAM_SIZES, TieringTask
 from nogo.cases.klarna_assistant.tiers import (
     INTENT_TIERS,
@@ -57,6 +59,7 @@ __all__ = [
     "model_prices",
     "queue_cost_per_hour_usd",
     "quiet_failure_chart",
+    "record_table",
     "team_table",
     "tier_economics",
     "tier_of_intent",
