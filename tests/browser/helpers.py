@@ -1,8 +1,14 @@
-"""What the browser tests look for on a page: errors, charts with marks, widgets."""
+"""What the browser tests look for on a page (errors, charts with marks, widgets), how they drive the drills,
+and how they start and stop a served app."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 # One record per output area: its mime type and, for a chart, whether the drawn SVG has marks.
 OUTPUTS_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output, .jp-RenderedImage, .jp-RenderedSVG')]
@@ -177,6 +183,21 @@ def cut_texts(page) -> list[dict]:
     return pg.evaluate(CUT_TEXT_JS)
 
 
+def drive_commit(page, call: str):
+    """Commit to ``call`` at 70% in the commit drill (the output that asks "Before any analysis"); the
+    commitment must show in it. Returns its output."""
+    box = page.locator(
+        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('Before any analysis')"
+    ).first
+    box.scroll_into_view_if_needed()
+    box.locator(f".widget-toggle-button:text-is('{call}')").first.click()
+    box.locator(".widget-dropdown select").first.select_option(index=7)  # 70%
+    box.locator("button:text-is('Commit')").first.click()
+    time.sleep(1.0)
+    assert "70% sure" in box.inner_text(), box.inner_text()
+    return box
+
+
 def drive_signature_drill(page):
     """Set every lever of the case's signature drill to its first choice and submit; the best setting
     must be absent before and shown after (the case's simulation may take seconds). Returns its output."""
@@ -205,3 +226,36 @@ def drive_premortem(box, case) -> None:
     box.locator("button:text-is('Submit ranking')").first.click()
     time.sleep(1.5)
     assert case.ranked_failure_modes[0].why[:30] in " ".join(box.inner_text().split())
+
+
+def start_app(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Run a served app's command in its own process group (so :func:`stop_app` ends all it started),
+    its output to ``log``."""
+    with open(log, "w") as out:
+        return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+
+
+def wait_until_served(proc: subprocess.Popen, log: Path, ready: Callable[[], object], what: str,
+                      timeout_s: float = 180) -> None:  # fmt: skip
+    """Wait until ``ready()`` stops raising OSError; stop the app and fail with its log if it exits first
+    or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            ready()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop_app(proc)
+                raise RuntimeError(f"{what} did not serve; log:\n{log.read_text()}") from None
+            time.sleep(0.3)
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop an app started by :func:`start_app`: its whole process group, killed if it will not end."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

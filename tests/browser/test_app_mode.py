@@ -6,10 +6,7 @@ runs over TCP without encryption."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -19,7 +16,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _free_port
-from tests.browser.helpers import cut_texts, drive_premortem, drive_signature_drill
+from tests.browser.helpers import (
+    cut_texts,
+    drive_commit,
+    drive_premortem,
+    drive_signature_drill,
+    start_app,
+    stop_app,
+    wait_until_served,
+)
 from tests.conftest import case_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,28 +36,10 @@ KERNEL_WARNING = "without encryption"  # ipykernel's "Kernel is running over TCP
 def _start(cmd: list[str], lab, log: Path, what: str):
     """Run a `nogo` app command in its own process group; wait until it serves; return (process, url)."""
     port = _free_port()
-    with open(log, "w") as out:
-        proc = subprocess.Popen([*cmd, "--port", str(port), "--no-browser"], cwd=lab.root, env=lab.env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    proc = start_app([*cmd, "--port", str(port), "--no-browser"], cwd=lab.root, env=lab.env, log=log)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                _stop(proc)
-                raise RuntimeError(f"{what} did not serve; log:\n{log.read_text()}") from None
-            time.sleep(0.5)
-
-
-def _stop(proc) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    wait_until_served(proc, log, lambda: urllib.request.urlopen(url, timeout=5), what)
+    return proc, url
 
 
 PENDING: dict[str, str] = {}
@@ -76,7 +63,7 @@ def coach_app(lab, request):
     try:
         yield url, log, case_id
     finally:
-        _stop(proc)
+        stop_app(proc)
 
 
 def test_the_variant_is_the_seeded_one(lab, coach_app):
@@ -115,15 +102,7 @@ def test_app_shows_no_code_and_its_drills_work(lab, coach_app, page):
     assert debrief_start not in " ".join(body.split())  # the answer stays hidden
 
     # Commit first: a call and a confidence, before any drill.
-    commit_box = pg.locator(
-        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('Before any analysis')"
-    ).first
-    commit_box.scroll_into_view_if_needed()
-    commit_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
-    commit_box.locator(".widget-dropdown select").first.select_option(index=7)  # 70%
-    commit_box.locator("button:text-is('Commit')").first.click()
-    time.sleep(1.0)
-    assert "70% sure" in commit_box.inner_text(), commit_box.inner_text()
+    drive_commit(pg, answer.call)
 
     # The decision stream answers and reveals a cost (a case's hard rule may disable Act on an item).
     stream = pg.locator(".jupyter-widgets button:has-text('Escalate')").first
@@ -206,4 +185,4 @@ def test_interview_app_reveals_weak_beside_strong_and_takes_the_rubric(lab, page
         assert page.blocked == []
         assert KERNEL_WARNING not in log.read_text()
     finally:
-        _stop(proc)
+        stop_app(proc)

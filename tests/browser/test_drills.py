@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     cut_texts,
+    drive_commit,
     drive_premortem,
     drive_signature_drill,
     error_outputs,
@@ -93,15 +94,7 @@ def _run_drills(lab, page, pg, case, name: str, notebook: str) -> None:
     assert debrief_start not in " ".join(pg.locator("body").inner_text().split())  # nothing answered yet
 
     # Commit first: a call and a confidence, before any analysis.
-    commit_box = pg.locator(
-        ".jp-OutputArea-output:has(.widget-toggle-button):has-text('Before any analysis')"
-    ).first
-    commit_box.scroll_into_view_if_needed()
-    commit_box.locator(f".widget-toggle-button:text-is('{answer.call}')").first.click()
-    commit_box.locator(".widget-dropdown select").first.select_option(index=7)  # 70%
-    commit_box.locator("button:text-is('Commit')").first.click()
-    time.sleep(1.0)
-    assert "70% sure" in commit_box.inner_text(), commit_box.inner_text()
+    commit_box = drive_commit(pg, answer.call)
     expect(commit_box.locator(".nogo-status").first).to_contain_text("Committed:")  # its status line follows
     answered = 1
 

@@ -12,11 +12,8 @@ from __future__ import annotations
 import base64
 import os
 import re
-import signal
 import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -24,6 +21,7 @@ import pytest
 
 from nogo.app.coach import voila_command
 from tests.browser.conftest import _free_port
+from tests.browser.helpers import start_app, stop_app, wait_until_served
 
 LAN_IP, TOKEN = "192.168.1.5", "host-check-token-0123456789"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -51,48 +49,28 @@ def _request(port: int, path: str, host: str, *, websocket: bool = False) -> tup
     return status, data.decode("utf-8", "replace")
 
 
-def _serve(tmp: Path, cmd: list[str]):
+def _serve(tmp: Path, cmd: list[str], port: int):
+    """Serve a one-cell notebook with ``cmd`` from ``tmp``; wait until its port takes connections."""
     nb = tmp / "app.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('served')")]), nb)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "cfg"), "IPYTHONDIR": str(tmp / "ipy"),
            "JUPYTER_RUNTIME_DIR": str(tmp / "run"), "JUPYTER_PLATFORM_DIRS": "1"}  # fmt: skip
     log = tmp / "voila.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
+    proc = start_app(cmd, cwd=tmp, env=env, log=log)
+    wait_until_served(proc, log, lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close(),
+                      "voila", timeout_s=120)  # fmt: skip
     return proc, log
-
-
-def _wait(proc, log: Path, port: int) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"voila did not serve; log:\n{log.read_text()}") from None
-            time.sleep(0.3)
-
-
-def _stop(proc) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
 def loopback_app(tmp_path_factory):
     """The default: `nogo serve`'s command, on 127.0.0.1, no token."""
     tmp, port = tmp_path_factory.mktemp("host-loopback"), _free_port()
-    proc, log = _serve(tmp, voila_command(tmp / "app.ipynb", port=port, python=sys.executable))
+    proc, log = _serve(tmp, voila_command(tmp / "app.ipynb", port=port, python=sys.executable), port)
     try:
-        _wait(proc, log, port)
         yield port, log
     finally:
-        _stop(proc)
+        stop_app(proc)
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +80,11 @@ def lan_app(tmp_path_factory):
     cmd = voila_command(tmp / "app.ipynb", port=port, ip=LAN_IP, token=TOKEN, python=sys.executable)
     cmd = [f"--Voila.ip={'127.0.0.1'}" if a == f"--Voila.ip={LAN_IP}" else a for a in cmd]
     assert "--Voila.ip=127.0.0.1" in cmd and not any(LAN_IP in a for a in cmd if a.startswith("--Voila.ip"))
-    proc, log = _serve(tmp, cmd)
+    proc, log = _serve(tmp, cmd, port)
     try:
-        _wait(proc, log, port)
         yield port, log
     finally:
-        _stop(proc)
+        stop_app(proc)
 
 
 def test_loopback_app_refuses_a_forged_host(loopback_app):

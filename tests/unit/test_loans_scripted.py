@@ -11,7 +11,7 @@ import pytest
 
 import nogo
 from nogo.models.costs import ACTIONS
-from nogo.practice.premortem import score_premortem
+from tests.unit.scripted_learners import check_informed_premortem
 
 _ROOT = Path(__file__).resolve().parents[2]
 CASE = nogo.load_case(_ROOT / "casebook" / "loan-steering.yaml")
@@ -60,9 +60,4 @@ def test_signature_only_the_informed_setting_is_correct(data):
 
 
 def test_premortem_the_informed_ranking_beats_the_files_order_and_its_reverse():
-    names = [m.name for m in CASE.failure_modes]
-    informed = score_premortem(CASE, [m.name for m in CASE.ranked_failure_modes])
-    assert informed.spearman_rho == pytest.approx(1.0) and informed.worst_in_top_two
-    for ranking in (names, names[::-1]):
-        s = score_premortem(CASE, ranking)
-        assert s.spearman_rho < 0.5 and not s.worst_in_top_two
+    check_informed_premortem(CASE)
