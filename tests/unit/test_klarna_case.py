@@ -50,7 +50,7 @@ def test_the_largest_rate_two_agents_hold_by_brute_force():
 
 
 def test_queue_cost_unanswered_share_and_continuity():
-    cost = klarna.queue_cost_per_hour_usd(30.0, 11.0, [2, 5], hourly_usd=30.0, wait_usd_per_minute=0.5,
+    cost = klarna.queue_cost_per_hour_usd(20.0, 11.0, [2, 5], hourly_usd=30.0, wait_usd_per_minute=0.5,
                                           patience_minutes=30.0, unanswered_usd=20.0)  # fmt: skip
     capacity = 2 * 60 / 11.0
     assert cost["answered_share"].iloc[0] == pytest.approx(capacity / 20.0)
