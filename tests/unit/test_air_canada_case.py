@@ -11,7 +11,11 @@ from nogo.cases.segment_policy import segment_costs
 
 PROJECT = nogo.Project.find()
 CASE = PROJECT.case("air-canada-chatbot")
-BAGGAGE, REFUNDS, CLAIMS = "baggage and check-in rules", "refunds and bereavement fares", "complaints and compensation claims"
+BAGGAGE, REFUNDS, CLAIMS = (
+    "baggage and check-in rules",
+    "refunds and bereavement fares",
+    "complaints and compensation claims",
+)
 
 
 def _answers_alone_somewhere(values: dict) -> bool:
@@ -23,7 +27,9 @@ def _answers_alone_somewhere(values: dict) -> bool:
 
 @pytest.mark.parametrize("accuracy", CASE.parameters["grounded_accuracy"].choices)
 @pytest.mark.parametrize(("seed", "n_decisions"), [(1, 2000), (2, 4000), (20240214, 3000)])
-def test_the_call_follows_the_simulation_no_go_exactly_when_nothing_is_answered_alone(accuracy, seed, n_decisions):
+def test_the_call_follows_the_simulation_no_go_exactly_when_nothing_is_answered_alone(
+    accuracy, seed, n_decisions
+):
     values = {"grounded_accuracy": accuracy, "seed": seed, "n_decisions": n_decisions}
     call = CASE.call_for(values).call
     assert (call == "no-go") == (not _answers_alone_somewhere(values)), (accuracy, seed, call)
@@ -38,9 +44,13 @@ def test_variants_reach_both_calls_and_the_defaults_reach_the_drills_call():
 
 def test_the_claim_is_reproduced_from_the_fares_and_the_quoted_bereavement_fare():
     fig = {f.name: f for f in CASE.published_figures}
-    claim = fig["outbound_fare_usd"].value + fig["return_fare_usd"].value - 2 * fig["bereavement_fare_usd"].value
+    claim = (
+        fig["outbound_fare_usd"].value + fig["return_fare_usd"].value - 2 * fig["bereavement_fare_usd"].value
+    )
     assert claim == pytest.approx(880.36)
-    table = CASE.compare_figures({**{n: f.value for n, f in fig.items() if n != "claimed_usd"}, "claimed_usd": claim})
+    table = CASE.compare_figures(
+        {**{n: f.value for n, f in fig.items() if n != "claimed_usd"}, "claimed_usd": claim}
+    )
     assert table["within_tolerance"].all()
     assert fig["claimed_usd"].kind == "reproduced"
     assert {f.kind for n, f in fig.items() if n != "claimed_usd"} == {"input"}
