@@ -8,7 +8,7 @@ section 10), can be talked into committing a price or stating a legal rule. Two 
   bounds the commitment rate at about ``3 / n`` with 95% confidence (exactly ``1 - 0.05 ** (1 / n)``). A
   round that finds a commitment sends the bot back for a fix, which divides its rate by
   ``1 / FIX_FACTOR``, and the round is run again; after :attr:`RedTeamTask.MAX_ROUNDS` failed rounds the
-  bot is shelved. ``0`` launches untested, as the three bots were;
+  bot is shelved. ``0`` launches with no adversarial test at all;
 * **what takes a bad version off the air** once it is live (:data:`RESPONSES`): keep it live behind a
   disclaimer (New York City's choice with MyCity; it knowingly leaves a bot that commits alone on the
   air, so it breaks the case's hard rule and is never the optimum, but its cost is shown); a kill switch
