@@ -1,5 +1,5 @@
-"""Apple Card: credit limits nobody could explain or appeal, and disputes lost on the way to the bank
-(``apple-card-appeals``).
+"""Apple Card: credit limits customers said nobody could explain or appeal, and disputes lost on the way to
+the bank (``apple-card-appeals``).
 
 Three things on the record, kept apart (incidents.md, section 7): the 2019 tweets were *allegations*
 (20 times and 10 times a wife's limit); NYDFS *found* no fair-lending violation in March 2021 while

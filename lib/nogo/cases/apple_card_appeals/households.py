@@ -2,8 +2,8 @@
 
 NYDFS analysed underwriting data on about 400,000 New York applicants and found no fair-lending
 violation (P5). That is an answer to a group question: are women, as a group, approved and given limits
-at rates comparable to men's? The customers who complained asked something else: why does my spouse,
-who shares my finances and has the better credit score, get a twentieth of my limit? This module builds a
+at rates comparable to men's? Hansson's complaint asked something else: why does his wife, who shares
+his finances and has the better credit score, get a twentieth of his limit? This module builds a
 SYNTHETIC population of married households to show the two questions apart (every number is an
 assumption; nothing about the real applicants was published):
 
