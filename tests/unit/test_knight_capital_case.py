@@ -190,7 +190,7 @@ def test_no_constant_setting_is_best_on_every_variant():
     one setting is best everywhere, and the tightest, the loosest allowed and Knight's own all cost more."""
     case = nogo.open_case(CASE, PROJECT.data)
     optima, regrets = [], {"tightest": [], "loosest allowed": []}
-    for seed in [None, *range(8)]:
+    for seed in [None, *range(12)]:
         values = CASE.defaults() if seed is None else CASE.variant(seed)
         t = knight.kill_switch_task(CASE, values)
         best, _ = t.optimum()
@@ -202,6 +202,7 @@ def test_no_constant_setting_is_best_on_every_variant():
             t.score({"loss_cap": "$100M", "order_fill_cap": "none", "alert_route": knight.EMAIL}).regret_usd
         )
     assert len(set(optima)) >= 3, optima
+    assert max(optima.count(o) for o in optima) <= 0.7 * len(optima), optima
     assert all(r > 0 for r in regrets["tightest"]) and all(r > 0 for r in regrets["loosest allowed"])
     assert case.signature_task(case.build()).optimum()[0] == dict(
         zip(("loss_cap", "order_fill_cap", "alert_route"), optima[0], strict=True)
@@ -227,14 +228,20 @@ def test_bad_inputs_are_named():
 # -- the call ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("review_usd", [150.0, 400.0, 1500.0])
-def test_the_call_flips_where_router_releases_are_blocked(review_usd):
-    """The case file's `calls` comment: the segment table blocks every router release at 0.7 and puts them
-    live (alone or after a person) at 0.93 and above, at every review cost a variant draws."""
+@pytest.mark.parametrize("n_decisions", [2000, 5000])
+@pytest.mark.parametrize("review_usd", [150.0, 600.0])
+def test_the_call_flips_where_router_releases_stop_going_live_alone(review_usd, n_decisions):
+    """The case file's `calls` comment: the segment table puts checked router releases live alone at 0.93
+    and above and sends every one to a person at 0.7, at the review costs and log sizes a variant draws."""
     case = nogo.open_case(CASE, PROJECT.data)
     for accuracy in CASE.parameters["router_release_accuracy"].choices:
-        values = {**CASE.defaults(), "router_release_accuracy": accuracy, "review_usd": review_usd}
+        values = {
+            **CASE.defaults(),
+            "router_release_accuracy": accuracy,
+            "review_usd": review_usd,
+            "n_decisions": n_decisions,
+        }
         table, _ = SegmentTask(case.build(values)).optimum()
-        blocked = table[ROUTER] == "decline"
-        assert blocked == (accuracy < 0.85), (accuracy, table)
-        assert CASE.call_for(values).call == ("no-go" if blocked else "ship with guardrails")
+        alone = table[ROUTER] == "act"
+        assert alone == (accuracy >= 0.85), (accuracy, table)
+        assert CASE.call_for(values).call == ("ship with guardrails" if alone else "no-go")

@@ -15,7 +15,7 @@ from nogo.charts.theme import require_columns, thin, usd_axis
 
 __all__ = ["loss_path_chart"]
 
-_SWITCH_COLOURS = ("#e76f51", "#f4a261", "#e9c46a", "#2a9d8f", "#8d99ae", "#6d597a", "#b5838d")
+_SWITCH_COLOURS = ("#e76f51", "#6d597a", "#b08900", "#2a9d8f", "#8d99ae", "#f4a261", "#b5838d")
 
 
 def loss_path_chart(

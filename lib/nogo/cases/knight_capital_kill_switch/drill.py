@@ -80,7 +80,7 @@ HALT_RULE = (
     "no release goes live without a cumulative-loss cap that halts order entry automatically, whatever else "
     "watches the router"
 )
-"""The hard rule a setting with no loss cap breaks (Rule 15c3-5's automatic capital threshold)."""
+"""The hard rule a setting with no loss cap breaks (the automatic capital threshold the SEC found missing)."""
 
 
 def normal_days(
