@@ -1,7 +1,8 @@
 """The chatbot case's signature drill: size the red team, and choose what takes a bad version off the air.
 
 The learner owns a customer-facing bot that, like the Tahoe, MyCity and DPD bots (shared/incidents.md
-section 10), can be talked into committing a price or stating a legal rule. Two levers:
+section 10), can say what the business cannot stand behind: here, commit a price or state a legal rule.
+Two levers:
 
 * **red-team attempts** before launch and again before every update goes live (:data:`RED_TEAM_SIZES`).
   The gate is the rule of three: a round passes only when all ``n`` adversarial attempts are clean, which
@@ -10,12 +11,12 @@ section 10), can be talked into committing a price or stating a legal rule. Two 
   ``1 / FIX_FACTOR``, and the round is run again; after :attr:`RedTeamTask.MAX_ROUNDS` failed rounds the
   bot is shelved. ``0`` launches with no adversarial test at all;
 * **what takes a bad version off the air** once it is live (:data:`RESPONSES`): keep it live behind a
-  disclaimer (New York City's choice with MyCity; it knowingly leaves a bot that commits alone on the
-  air, so it breaks the case's hard rule and is never the optimum, but its cost is shown); a kill switch
-  that disables the AI element at the first flagged reply (DPD's response); or a rollback trigger that
-  fires when the lower 95% confidence bound of the flagged rate over the last week of adversarial
-  attempts exceeds the gate's budget (:func:`nogo.models.killswitch.rollback_trigger`), which one false
-  flag does not fire.
+  disclaimer (New York City's choice with MyCity after the report; it knowingly leaves a bot that
+  commits alone on the air, so it breaks the case's hard rule and is never the optimum, but its cost is
+  shown); a kill switch that disables the AI element at the first flagged reply (what DPD said it did);
+  or a rollback trigger that fires when the lower 95% confidence bound of the flagged rate over the last
+  week of adversarial attempts exceeds the gate's budget (:func:`nogo.models.killswitch.rollback_trigger`),
+  which one false flag does not fire.
 
 The simulation (synthetic, every constant illustrative): each simulated bot draws its commitment rate per
 adversarial attempt around the case's ``commitment_rate`` (lognormal, :attr:`RedTeamTask.RATE_SPREAD`);

@@ -1,11 +1,12 @@
 """An update that regresses, replayed against the switches that could take it off the air.
 
-DPD's chatbot went wrong after a system update (shared/incidents.md 10c) and DPD disabled the AI element
-at once; the dealership's bot was pulled within about 48 hours (a secondary source); New York City kept
-MyCity live with a disclaimer. :func:`update_stream` draws a synthetic stream of adversarial attempts, one
-row each, before and after an update that multiplies the commitment rate; :func:`switch_comparison` runs
-the kill switches of :mod:`nogo.models.killswitch` over it (:func:`nogo.evaluate_kill_switches`): a
-rollback trigger on the error rate (:class:`~nogo.models.killswitch.ErrorRateRollback`), a CUSUM
+DPD's chatbot went wrong after a system update (shared/incidents.md 10c) and DPD said it disabled the AI
+element at once; the dealership's bot was pulled within about 48 hours (SEEN only in a secondary source);
+New York City kept MyCity live with a disclaimer. :func:`update_stream` draws a synthetic stream of
+adversarial attempts, one row each, before and after an update that multiplies the commitment rate;
+:func:`switch_comparison` runs the kill switches of :mod:`nogo.models.killswitch` over it
+(:func:`nogo.evaluate_kill_switches`): a rollback trigger on the error rate
+(:class:`~nogo.models.killswitch.ErrorRateRollback`), a CUSUM
 (:class:`~nogo.models.killswitch.CusumErrorRate`), a manual pull a given number of hours after the first
 commitment (a :class:`~nogo.models.killswitch.SignalCap` on the hours since it), and no switch at all (kept
 live behind a disclaimer).
