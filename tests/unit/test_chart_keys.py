@@ -398,3 +398,49 @@ def test_the_queue_wait_chart_labels_the_sla_and_keys_the_unstable_headcounts():
     assert "SLA: 240 min" in texts and "too few reviewers: the queue grows without end" in texts
     assert "reviewers on shift" in texts and "mean wait per escalation (minutes)" in texts
     assert _svg_texts(spec) == texts  # the offline render is the same every time
+
+
+# -- every case's own chart builders, found from the cases package --------------------------------------
+
+
+def _case_chart_builders() -> dict[str, list[str]]:
+    """Each case package's chart builders (``nogo.cases.<package>.charts``): the public functions whose
+    return annotation is a chart, found by walking the cases package, never from a list kept here."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import nogo.cases
+
+    found: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(nogo.cases.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"nogo.cases.{info.name}.charts")
+        except ModuleNotFoundError:
+            continue
+        found[info.name] = [
+            name
+            for name in getattr(module, "__all__", [])
+            if inspect.isfunction(fn := getattr(module, name))
+            and "Chart" in str(inspect.signature(fn).return_annotation)
+        ]
+    return found
+
+
+def test_every_case_chart_builder_is_walked():
+    """A case's chart builder is walked here (BUILDERS) or by its case's own tests through ``unkeyed``
+    (tests/unit/test_*_case.py build it on the case's data): a new case cannot add an unchecked chart."""
+    found = _case_chart_builders()
+    assert {"loan_steering", "pricing_feedback_loop", "resume_proxy_bias"} <= set(found)
+    own_tests = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "tests" / "unit").glob("test_*.py")}
+    own_tests.pop(Path(__file__).name)
+    unwalked = [
+        f"nogo.cases.{package}.charts.{name}"
+        for package, names in sorted(found.items())
+        for name in names
+        if name not in BUILDERS
+        and not any(f"{name}(" in text and "unkeyed(" in text for text in own_tests.values())
+    ]
+    assert unwalked == [], f"chart builders no test walks for keys: {unwalked}"
