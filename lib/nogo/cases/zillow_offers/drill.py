@@ -180,7 +180,7 @@ class MarginCapTask(SignatureTask):
         curse = winners_curse(np.asarray(MARGINS_PCT) / 100, y.error_sd, seller_sd=y.seller_sd)
         self.curse = curse.set_index(np.asarray(MARGINS_PCT))
         self.levers = (
-            Lever("margin_pct", "margin of safety", MARGINS_PCT, unit="% below the estimate",
+            Lever("margin_pct", "margin of safety", MARGINS_PCT, unit="percent below the estimate",
                   help="the binding offer is the model's estimate less this share"),
             Lever("cap", "weekly volume cap", tuple(CAPS),
                   help="homes bought a week at most; 'buy nothing' does not launch"),
