@@ -26,9 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from nogo.cases.case import CaseData
 from nogo.cases.klarna_assistant.charts import quiet_failure_chart
@@ -87,16 +85,6 @@ class KlarnaAssistantCase(SegmentCase):
         return float(params["n_contacts"]) / (
             float(params["contacts_per_hour"]) * float(params["hours_per_day"])
         )
-
-    def probability(self, log: pd.DataFrame, params: Mapping[str, Any]) -> np.ndarray:
-        """The generic per-intent Platt calibration, fitted with one BLAS thread.
-
-        The fits are tiny (two coefficients, a few thousand rows); on a busy machine a multi-threaded
-        BLAS spends most of their time waiting for threads (about 6 s against 1 s measured), so the case
-        pins it to one. The result is the same calibration.
-        """
-        with threadpool_limits(1):
-            return super().probability(log, params)
 
     def signature_task(self, data: CaseData) -> TieringTask:
         """The tier the assistant resolves alone and the on-demand team's size: :class:`TieringTask`."""
