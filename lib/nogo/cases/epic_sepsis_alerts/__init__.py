@@ -1,11 +1,13 @@
-"""Epic's sepsis alert: a vendor score switched on at its default threshold, validated only afterwards
-(``epic-sepsis-alerts``).
+"""Epic's sepsis alert: a vendor score switched on without an independent validation, validated only
+afterwards (``epic-sepsis-alerts``).
 
-The record (incidents.md, section 4): at Michigan Medicine the score's AUROC was 0.63 on 38,455
-hospitalisations (2,552 with sepsis), far below the 0.76-0.83 the vendor had reported (seen only in a
-secondary source); at the threshold in use (a score of 6) it alerted on 18% of hospitalisations and caught
-33% of sepsis; a follow-up found alerts a day up 43% at 24 hospitals when COVID-19 arrived, and Michigan
-paused the alerts in April 2020; in another follow-up the median alert came 0 minutes before sepsis.
+The record (incidents.md, section 4): in a retrospective validation at Michigan Medicine the score's AUROC
+was 0.63 on 38,455 hospitalisations (2,552 with sepsis), far below the 0.76-0.83 the vendor had reported
+(seen only in a secondary source); at the threshold in use there (a score of 6) it flagged 18% of
+hospitalised patients and caught 33% of sepsis; a follow-up found alerts a day up 43% at 24 hospitals when
+COVID-19 arrived, and Michigan paused the alerts in April 2020 (seen only in a news summary of that
+follow-up); in a later study of two county emergency departments the median alert came 0 minutes before
+sepsis.
 
 The decision log of the stream and policy drills comes from the case file's segments (the generic
 generator, :class:`~nogo.cases.segments.SegmentCase`): stays with a high score on a ward, in the emergency

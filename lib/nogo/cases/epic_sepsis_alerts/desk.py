@@ -10,13 +10,15 @@ seeded simulation of the days after go-live (:func:`simulate_alert_desk`), all S
   on a stay without sepsis with its false alert rate (:func:`~.cohort.operating_points` on the fitted
   binormal score, at this variant's local AUROC);
 - for the last ``surge_days`` of the horizon the alert volume rises by ``surge_alert_increase`` (the
-  +43% seen at 24 hospitals when COVID-19 arrived), from stays without sepsis: the same threshold now
-  fires more often and is right less often (a dataset shift);
+  +43% seen at 24 hospitals when COVID-19 arrived), from stays without sepsis (an assumption: the record
+  counts the alerts, not what they were): the same threshold now fires more often and is right less often
+  (a dataset shift);
 - each alert is a queue item for the desk (Erlang C, :mod:`nogo.models.escalation`), 24 hours a day.
   A nurse catches a true alert with :func:`~nogo.models.escalation.catch_rate`: lower when alerts are
   rarely right and when each nurse sees more of them an hour (alert fatigue). The catch counts only if
   the nurse's answer comes before harm: the alert's lead time before sepsis (median 0 minutes in a
-  follow-up study) plus a treatment window (:func:`~nogo.models.escalation.share_too_late`);
+  study of two county emergency departments) plus a treatment window
+  (:func:`~nogo.models.escalation.share_too_late`);
 - clinicians catch a share of sepsis in time on their own, alert or no alert; a septic stay caught by
   neither costs ``missed_sepsis_usd``; a false alert costs ``false_alert_usd`` at the bedside; nurses cost
   their hourly rate around the clock.

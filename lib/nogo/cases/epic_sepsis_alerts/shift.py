@@ -1,12 +1,13 @@
-"""The dataset shift: alert volume rose 43% when COVID-19 arrived, and what that did to the desk.
+"""The dataset shift: alert volume rose 43% when COVID-19 arrived, and what a surge like it does to a desk.
 
 Wong et al. (JAMA Network Open 2021) counted the alerts a day at 24 hospitals in the three weeks before
-and after each hospital's first COVID-19 case: up 43%. Michigan paused the alerts in April 2020. Here
-the same threshold meets a SYNTHETIC surge: the extra alerts come from stays without sepsis (the score's
-inputs shifted, the sepsis did not), so each alert is right less often while each nurse sees more
-(:func:`surge_table`). :func:`daily_alerts` draws the days around the surge, and :func:`alert_rate_alarm`
-is the quiet-failure metric that would have caught it: the day's alerts above the baseline's mean plus
-``k`` standard deviations, on ``run`` days in a row.
+and after the first COVID-19 case: up 43%. Michigan paused the alerts in April 2020 (seen only in a news
+summary of that paper). Here the same threshold meets a SYNTHETIC surge, with an ASSUMPTION the record
+does not make: the extra alerts come from stays without sepsis (the score's inputs shifted, the sepsis did
+not), so each alert is right less often while each nurse sees more (:func:`surge_table`).
+:func:`daily_alerts` draws the days around the surge, and :func:`alert_rate_alarm` is the quiet-failure
+metric that would catch it: the day's alerts above the baseline's mean plus ``k`` standard deviations, on
+``run`` days in a row.
 
 Examples
 --------
