@@ -123,3 +123,12 @@ def test_tables_follow_the_case_files_order_whatever_the_seed():
         built = case.build({"seed": seed, "n_decisions": 3000})
         assert list(segment_costs(built)["segment"]) == order
         assert list(SegmentDrill(built).card["segment"]) == order
+
+
+def test_the_segment_table_asks_the_case_files_question():
+    """A case on the segment generator asks its own signature question (the case file's), not the generic one."""
+    case_file = load_case(ROOT / "casebook" / "_template.yaml")
+    case = nogo.open_case(case_file, data_root=ROOT / "data")
+    task = case.signature_task(case.build())
+    assert task.question == case_file.signature.question == "For each kind of request, act alone, escalate, or decline?"
+    assert type(task).question != task.question  # the class keeps the generic one for files without it

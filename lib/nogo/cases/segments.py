@@ -270,11 +270,15 @@ class SegmentCase(Case):
     def signature_task(self, data: CaseData) -> SignatureTask:
         """The per-segment table (act alone, escalate, decline) scored by the generator's simulation.
 
-        See :class:`nogo.cases.segment_policy.SegmentTask`.
+        It asks the case file's ``signature.question`` where the file has one. See
+        :class:`nogo.cases.segment_policy.SegmentTask`.
         """
         from nogo.cases.segment_policy import SegmentTask
 
-        return SegmentTask(data)
+        task = SegmentTask(data)
+        if self.file.signature is not None:
+            task.question = self.file.signature.question
+        return task
 
     def hard_rules(self, log: pd.DataFrame, params: Mapping[str, Any]) -> list[HardRule]:
         """One :class:`HardRule` per rule of the section, binding the decisions of the segments listing it."""
