@@ -75,7 +75,9 @@ def test_the_writedown_closed_form_matches_the_homes_drawn():
     book = zillow.book_2021(sd, seller_sd=0.07, selling_cost_share=0.03, median_value_usd=400_000.0,
                             n_offers=400_000, seed=5)  # fmt: skip
     drawn = book["writedown_usd"].mean() / book["price_usd"].mean()
-    assert zillow.writedown_share(sd, seller_sd=0.07, selling_cost_share=0.03) == pytest.approx(drawn, rel=0.01)
+    assert zillow.writedown_share(sd, seller_sd=0.07, selling_cost_share=0.03) == pytest.approx(
+        drawn, rel=0.01
+    )
     w = zillow.winners_curse([0.0], sd, seller_sd=0.07).iloc[0]
     assert book["underwater"].mean() == pytest.approx(w["share_above_value"], abs=0.005)
     assert book["markdown_share"].mean() == pytest.approx(w["markdown_share"], abs=0.001)
@@ -94,7 +96,9 @@ def test_the_fit_reproduces_the_case_file_s_figures_within_their_tolerance(case_
         f = fig(name)
         assert f.kind == "reproduced"
         assert abs(got / f.value - 1) <= f.tolerance, (name, got)
-    assert prm["model_error_share"] == pytest.approx(fit.median_error_share, abs=0.005)  # the default is the fit
+    assert prm["model_error_share"] == pytest.approx(
+        fit.median_error_share, abs=0.005
+    )  # the default is the fit
     lo, hi = fig("zestimate_error_today").value, fig("zestimate_error_early").value
     choices = case_file.parameters["model_error_share"].choices
     assert min(choices) == lo and max(choices) == hi
@@ -104,7 +108,9 @@ def test_secondary_figures_are_labelled_and_only_the_fitted_figure_is_derived(ca
     for f in case_file.published_figures:
         assert (f.status == "SEEN-2nd") == (f.source in {"Z6", "Z9"}), f.name
         assert f.status != "SEEN-2nd" or f.note
-    assert [f.name for f in case_file.published_figures if f.status == "DERIVED"] == ["writedown_per_home_usd"]
+    assert [f.name for f in case_file.published_figures if f.status == "DERIVED"] == [
+        "writedown_per_home_usd"
+    ]
 
 
 # ---------------------------------------------------------------------------------- the signature drill
@@ -112,8 +118,10 @@ def test_the_grid_matches_the_week_by_week_model_for_every_setting(task):
     grid = task.grid()
     for setting in task.settings():
         run = task.weeks(setting)
-        at = task._index(setting)
-        np.testing.assert_allclose(grid["profit_usd"][at], run["profit_usd"].sum(axis=0), rtol=1e-9, atol=1e-3)
+        at = task.index_of(setting)
+        np.testing.assert_allclose(
+            grid["profit_usd"][at], run["profit_usd"].sum(axis=0), rtol=1e-9, atol=1e-3
+        )
         np.testing.assert_allclose(grid["homes"][at], run["bought"].sum(axis=0))
 
 
@@ -141,7 +149,7 @@ def test_a_week_of_offers_matches_homes_drawn_one_by_one(case_file):
                                seed=8)  # fmt: skip
         acc = homes[homes["accepted"]]
         resale = acc["resale_usd"] * (1 + year.resale_margin_share)
-        accept, pov, mean_y, _ = task._moments(margin)
+        accept, pov, mean_y, _ = task.moments(margin)
         assert accept == pytest.approx(homes["accepted"].mean(), abs=0.005)
         margin_drawn = (resale / acc["offer_usd"] - 1).mean()
         assert (1 + year.resale_margin_share) * np.exp(year.resale_sd**2 / 2) * mean_y - 1 == pytest.approx(

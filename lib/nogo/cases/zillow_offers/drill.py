@@ -194,7 +194,7 @@ class MarginCapTask(SignatureTask):
         self._grid: dict[str, np.ndarray] | None = None
 
     # ------------------------------------------------------------------------------------------ the model
-    def _moments(self, margin_pct: int) -> tuple[float, float, float, float]:
+    def moments(self, margin_pct: int) -> tuple[float, float, float, float]:
         """Acceptance rate, E[price / value], E[value / price] and E[(value / price)**2], accepted homes."""
         if margin_pct not in self._moments_cache:
             y, row = self.year, self.curse.loc[margin_pct]
@@ -228,7 +228,7 @@ class MarginCapTask(SignatureTask):
         setting = self.check(choices)
         y = self.year
         cap, floor = CAPS[setting["cap"]], STOPS[setting["stop"]]
-        accept, price_over_value, mean_y, second_y = self._moments(setting["margin_pct"])
+        accept, price_over_value, mean_y, second_y = self.moments(setting["margin_pct"])
         accepted = self._accepted(setting["margin_pct"], accept)
         bought = accepted if cap is None else np.minimum(accepted, cap)
         factor = self.move * (1 + y.resale_margin_share) * (1 - y.resale_impact_per_100_homes * bought / 100)
@@ -271,7 +271,7 @@ class MarginCapTask(SignatureTask):
         if self._grid is not None:
             return self._grid
         y = self.year
-        moments = np.array([self._moments(m) for m in MARGINS_PCT])  # (M, 4)
+        moments = np.array([self.moments(m) for m in MARGINS_PCT])  # (M, 4)
         _, pov, mean_y, second_y = (moments[:, j, None, None, None] for j in range(4))
         accepted = np.stack(
             [self._accepted(m, float(a)) for m, a in zip(MARGINS_PCT, moments[:, 0], strict=True)]
@@ -315,7 +315,8 @@ class MarginCapTask(SignatureTask):
             broken.append(STOP_RULE)
         return tuple(broken)
 
-    def _index(self, setting: Mapping[str, Any]) -> tuple[int, int, int]:
+    def index_of(self, setting: Mapping[str, Any]) -> tuple[int, int, int]:
+        """Where a setting sits in :meth:`grid`'s arrays: (margin, cap, stop) positions."""
         return (MARGINS_PCT.index(setting["margin_pct"]), list(CAPS).index(setting["cap"]),
                 list(STOPS).index(setting["stop"]))  # fmt: skip
 
@@ -327,7 +328,7 @@ class MarginCapTask(SignatureTask):
         for setting in self.settings():
             if self.broken_rules(setting):
                 continue
-            value = float(mean[self._index(setting)])
+            value = float(mean[self.index_of(setting)])
             if best is None or -value < -best[0]:
                 best = (value, setting)
         if best is None:  # pragma: no cover - "buy nothing" never breaks a rule
@@ -340,7 +341,7 @@ class MarginCapTask(SignatureTask):
         key = tuple(setting.values())
         if key in self._cache:
             return self._cache[key]
-        grid, at = self.grid(), self._index(setting)
+        grid, at = self.grid(), self.index_of(setting)
         profit, homes, fired = grid["profit_usd"][at], grid["homes"][at], grid["fired"][at]
         cooling = self.year_drift < 0
         buying = CAPS[setting["cap"]] != 0
