@@ -233,9 +233,12 @@ def test_reveal_is_hidden_until_clicked_and_beats_the_naive_rule(inputs, capsys)
 
 def test_the_reveals_optimum_keeps_the_cases_hard_rules():
     """The coaching reveal's optimal policy is the one the policy drill scores against: on a case that
-    forbids rejecting alone, it declines nobody (before, it was the unconstrained optimum)."""
+    forbids rejecting alone on every decision, it declines nobody (before, it was the unconstrained
+    optimum). The case is found from the casebook: the first whose decline rule binds the whole log."""
     built = {c.id: (c, nogo.open_case(c, PROJECT.data).build()) for c in PROJECT.cases()}
-    case, data = next(v for v in built.values() if any(r.forbids == "decline" for r in v[1].hard_rules))
+    case, data = next(
+        v for v in built.values() if any(r.forbids == "decline" and r.applies.all() for r in v[1].hard_rules)
+    )
     inputs = coach.DrillInputs(data.log, data.p, data.costs, data.days)
     reveal = coach.Reveal(case, inputs, assumptions=data.desk)
     reveal.reveal()
