@@ -7,7 +7,7 @@ on a fine grid, vectorised. :func:`queue_cost_per_hour_usd` prices a team: its p
 more work than the team can do, the customers who never reach a person.
 
 Everything here is a model output on assumptions (volumes, handling time, wages, the price of a wait);
-none is a published figure. The 2 agents of the on-demand pilot are the record's (K6); what they can hold
+none is a published figure. The 2 agents of the on-demand pilot are the record's (K9); what they can hold
 is this model's answer.
 
 Examples
