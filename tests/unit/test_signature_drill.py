@@ -203,3 +203,17 @@ def test_labels_read_as_the_learner_sees_them():
     ]  # fmt: skip
     assert setting_text(Loop(), {"cap": 1.5, "kill": "on"}) == "price cap: 1.5 x reference; kill switch: on"
     assert nogo.SignatureDrill is SignatureDrill
+
+
+def test_metrics_and_choices_never_read_in_scientific_notation():
+    """A setting's metrics (a dollar total of millions, a tiny rate) and a lever's fractional choices read as
+    plain numbers: before, 12,345,678.9 showed as 1.235e+07 and a choice of 0.00001 as 1e-05."""
+    from nogo.practice.signature_drill import _metric
+
+    assert _metric(12_345_678.9) == "12,345,679"
+    assert _metric(0.000012345) == "0.000012"
+    assert _metric(3.14159) == "3.142" and _metric(2_000_000.0) == "2,000,000"
+    lever = Lever("rate", "error budget", (0.00001, 0.5, 2.0), unit="share")
+    assert [choice_label(lever, c) for c in lever.choices] == ["0.00001 share", "0.5 share", "2 share"]
+    for text in (_metric(12_345_678.9), _metric(0.000012345), choice_label(lever, 0.00001)):
+        assert "e+" not in text and "e-" not in text

@@ -41,7 +41,7 @@ from typing import Any
 
 from nogo.cases.signature import Lever, SignatureOutcome, SignatureScore, SignatureTask
 from nogo.errors import InputError
-from nogo.formatting import format_count, format_usd, math_safe_html, math_safe_text
+from nogo.formatting import format_count, format_number, format_usd, math_safe_html, math_safe_text
 from nogo.practice.live import LiveDrill, card_html, chips, drill_view, status_html
 
 __all__ = ["SignatureDrill", "choice_label", "setting_text"]
@@ -60,7 +60,7 @@ def choice_label(lever: Lever, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = str(value)
     else:
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+        text = f"{value:,.0f}" if float(value).is_integer() else format_number(value, significant=6)
     return f"{text} {lever.unit}".strip() if lever.unit else text
 
 
@@ -72,7 +72,7 @@ def setting_text(task: SignatureTask, choices: Mapping[str, Any]) -> str:
 def _metric(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return f"{value:,.0f}" if float(value).is_integer() else format_number(value, significant=4)
 
 
 class SignatureDrill(LiveDrill):
