@@ -4,13 +4,13 @@ The learner owns the order router before a deployment. Three levers:
 
 * **a cumulative-loss cap** that halts order entry automatically (:data:`LOSS_CAPS`: none, $1M, $5M,
   $20M, $100M). "None" was Knight's position on 1 August 2012: the SEC found its capital-threshold
-  controls could not stop orders automatically (K10, K14). It breaks the case's hard rule, so it is never
-  the optimum;
+  controls could not stop orders automatically (SEC press release, K1). It breaks the case's hard rule,
+  so it is never the optimum;
 * **an order-to-fill cap** (:data:`RATIO_CAPS`: none, 10, 100, 1,000 child orders sent per parent order
   being filled) that halts the router when the signal crosses it;
 * **where the alert goes** (:data:`ROUTES`): an automated email nobody is bound to read (Knight's 97
-  emails, SEEN-2nd), or a page to an on-call person with the authority to halt, who halts within 15 or
-  5 minutes.
+  emails, SEEN-2nd and still to confirm against the SEC order), or a page to an on-call person with the
+  authority to halt, who halts within 15 or 5 minutes.
 
 Each setting is scored on the case's own simulation: the loss it lets through on **the bad day** (the
 planted stream of :func:`~nogo.cases.knight_capital_kill_switch.timeline.errant_stream`: the first
