@@ -1,7 +1,8 @@
 """The 2021 book: one unknown fitted to the published write-down, two published figures it then reproduces.
 
 What the record gives (shared/incidents.md section 2): a Q3 2021 write-down of about $304M on more than
-9,800 homes in inventory (Bisnow, SEEN), so about $31,020 a home (DERIVED); a portfolio of about 7,000 homes
+9,800 homes in inventory (Bisnow, SEEN), so about $31,020 a home (DERIVED: our arithmetic, not the loss per
+home in Zillow's Q3 2021 shareholder letter, which is still to confirm); a portfolio of about 7,000 homes
 pitched to investors for about $2.8B (a secondary source), so about $400,000 a home; and, from secondary
 sources, that about two thirds of the homes were worth less than Zillow paid and that listed homes were
 priced on average 4.5% below their purchase price. From February 2021 the Zestimate itself could serve
