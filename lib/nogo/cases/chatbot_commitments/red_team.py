@@ -94,8 +94,12 @@ def poisson_from_uniform(u: np.ndarray, lam: np.ndarray, *, k_max: int = 12) -> 
 
     Examples
     --------
-    >>> poisson_from_uniform(np.array([0.3, 0.5, 0.99]), np.array([0.5, 0.5, 0.5])).tolist()
-    [0.0, 0.0, 2.0]
+    >>> u = np.array([0.3, 0.5, 0.99])
+    >>> poisson_from_uniform(u, np.array([0.5, 0.5, 0.5])).tolist()  # P(X <= 2) = 0.9856 < 0.99
+    [0.0, 0.0, 3.0]
+    >>> from scipy.stats import poisson
+    >>> poisson.ppf(u, 0.5).tolist()  # the same inverse CDF
+    [0.0, 0.0, 3.0]
     """
     term = np.exp(-lam)
     cdf = term.copy()
