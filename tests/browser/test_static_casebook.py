@@ -83,7 +83,7 @@ def test_the_index_search_filters_the_cases_offline(site, page):
     visible = "() => [...document.querySelectorAll('.nogo-case')].filter(li => !li.hidden).length"
     assert pg.evaluate(visible) == len(cases)
     texts = pg.eval_on_selector_all(".nogo-case", "els => els.map(e => e.getAttribute('data-search'))")
-    concept = cases[-1].models[-1].replace("-", " ")
+    concept = cases[-1].concepts[-1].replace("-", " ")  # a PM concept the chips show
     pg.fill("input#nogo-search", concept.upper())  # case does not matter
     expected = sum(all(w in t for w in concept.split()) for t in texts)
     assert pg.evaluate(visible) == expected >= 1

@@ -247,7 +247,8 @@ def _case_item(page: SitePage, built: bool) -> str:
     concepts = "".join(
         f'<button type="button" data-concept="{e(_concept(m))}">{e(_concept(m))}</button>' for m in trains
     )
-    search = " ".join([page.title, page.summary, c.domain, c.incident.when, c.id, *map(_concept, trains)])
+    search = " ".join([page.title, page.summary, c.domain, c.incident.when, c.id, *map(_concept, trains),
+                       *map(_concept, c.models)])  # fmt: skip
     return (
         f'<li class="nogo-case" data-search="{e(search.lower())}"><h3>{title}{draft}</h3>'
         f'<p class="nogo-meta">{e(c.domain)} · {e(c.incident.when)}</p>'
