@@ -232,7 +232,7 @@ VARIANTS: list[Variant] = [
             "published_figures[0].source", "source: S1, S2"),
     Variant("figure-repeated", after("    kind: reproduced", FIGURE), r"repeated name\(s\) textbook_cut",
             "published_figures", "published_figures:"),
-    Variant("figure-status-lowercase", sub("    status: SEEN", "    status: seen"), r"'SEEN' or 'DERIVED'",
+    Variant("figure-status-lowercase", sub("    status: SEEN", "    status: seen"), r"'SEEN', 'SEEN-2nd' or 'DERIVED'",
             "published_figures[0].status", "status: seen"),
     # -- parameters and seeds --------------------------------------------------------------------------------
     Variant("seed-negative", sub("seed: {default: 20240214,", "seed: {default: -1,"),
