@@ -217,3 +217,24 @@ def test_metrics_and_choices_never_read_in_scientific_notation():
     assert [choice_label(lever, c) for c in lever.choices] == ["0.00001 share", "0.5 share", "2 share"]
     for text in (_metric(12_345_678.9), _metric(0.000012345), choice_label(lever, 0.00001)):
         assert "e+" not in text and "e-" not in text
+
+
+def test_the_optimum_is_searched_once_per_task_and_each_caller_gets_its_own_copy():
+    """Every task remembers its optimum (cases used to write the same memo six times): the settings are
+    evaluated once however often the optimum is asked for, and a caller editing its copy changes nothing."""
+    calls: list[dict] = []
+
+    class Counted(SignatureTask):
+        question = "Where do you cap the price?"
+        levers = (Lever("cap", "price cap", (1.5, 2.0, 10.0)),)
+
+        def evaluate(self, choices):
+            calls.append(dict(choices))
+            return SignatureOutcome(cost_usd=100 * choices["cap"] + 1000 / choices["cap"])
+
+    task = Counted()
+    first = task.optimum()
+    first[0]["cap"] = 10.0  # the caller's copy
+    assert task.optimum()[0] == {"cap": 2.0} and len(calls) == 3
+    task.score({"cap": 10.0})
+    assert len(calls) == 4  # scoring evaluates the learner's setting only

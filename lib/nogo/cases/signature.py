@@ -145,7 +145,17 @@ class SignatureTask:
         return out
 
     def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no hard rule (ties: the first in :meth:`settings` order)."""
+        """The cheapest setting that breaks no hard rule (ties: the first in :meth:`settings` order).
+
+        Every setting is evaluated once per task: the result is remembered (a task's levers and inputs
+        are fixed when it is built), and each call returns its own copy of the setting.
+        """
+        found = self.__dict__.get("_optimum")
+        if found is None:
+            found = self.__dict__["_optimum"] = self._search()
+        return dict(found[0]), found[1]
+
+    def _search(self) -> tuple[dict[str, Any], SignatureOutcome]:
         best: tuple[dict[str, Any], SignatureOutcome] | None = None
         for setting in self.settings():
             outcome = self.evaluate(setting)

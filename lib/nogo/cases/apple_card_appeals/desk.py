@@ -203,13 +203,6 @@ class AppealDeskTask(SignatureTask):
 
     def __init__(self, inputs: DeskInputs) -> None:
         self.inputs = inputs
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no rule: all 15 tried once, then remembered."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def evaluate(self, choices: Mapping[str, Any]) -> SignatureOutcome:
         """The setting on the simulated year: lost disputes, late answers, reviewers and value given up."""

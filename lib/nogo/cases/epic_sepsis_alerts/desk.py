@@ -252,13 +252,6 @@ class AlertDeskTask(SignatureTask):
 
     def __init__(self, inputs: DeskInputs) -> None:
         self.inputs = inputs
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no rule: all 25 tried once, then remembered."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def evaluate(self, choices: Mapping[str, Any]) -> SignatureOutcome:
         """The setting on the simulated days: missed sepsis, false alerts and nurses, in USD."""

@@ -93,13 +93,6 @@ class TieringTask(SignatureTask):
             for rule in data.hard_rules
             if rule.forbids == "act"
         }
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no hard rule: the 20 settings tried once, then remembered."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def evaluate(self, choices: Mapping[str, Any]) -> SignatureOutcome:
         """The setting on the case's model: a day's cost in USD and what a reader sees of it."""

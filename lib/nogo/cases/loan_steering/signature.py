@@ -140,13 +140,6 @@ class OfferAutonomyTask(SignatureTask):
         self._relief_available_usd = float(np.maximum.reduceat(self._relief_usd, self._starts).sum())
         self.n_borrowers = int(first.sum())
         self._handle_minutes = float(data.desk.handle_minutes)
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no hard rule: every setting tried once, then remembered."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def walk(self, choices: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Each borrower's call under a setting.

@@ -137,7 +137,6 @@ class ShortlistAutonomy(SignatureTask):
         self.handle_minutes = float(data.desk.handle_minutes)
         self._ranking = cache(self._rank)
         self._outcomes: dict[tuple, SignatureOutcome] = {}
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
 
     # ------------------------------------------------------------------------------------- rankings
     def _rank(self, audited: int) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -162,12 +161,6 @@ class ShortlistAutonomy(SignatureTask):
         if key not in self._outcomes:
             self._outcomes[key] = self._evaluate(c)
         return self._outcomes[key]
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The exhaustive search of :meth:`SignatureTask.optimum`, done once (the task is immutable)."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def _evaluate(self, c: Mapping[str, Any]) -> SignatureOutcome:
         n, audited = len(self.outcome), int(c["audited_resumes"])

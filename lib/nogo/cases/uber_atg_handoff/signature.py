@@ -129,7 +129,6 @@ class SupervisionTask(SignatureTask):
         self.alert_seconds = {"none": 0.0, "when sure": float(p["decision_seconds"]),
                               "at first detection": float(p["detection_seconds"])}  # fmt: skip
         self._per_mile: dict[tuple[str, str, int], dict[str, float]] = {}
-        self._best: tuple[dict[str, Any], SignatureOutcome] | None = None
 
     def per_mile(self, braking: str, alert: str, operators: int) -> dict[str, float]:
         """The simulation's costs per mile for one design, computed once."""
@@ -145,12 +144,6 @@ class SupervisionTask(SignatureTask):
     def too_late_for_roads(self) -> bool:
         """Whether the system first detects hazards, in the median, too late for a person to back it up."""
         return self.alert_seconds["at first detection"] < self.seconds_needed
-
-    def optimum(self) -> tuple[dict[str, Any], SignatureOutcome]:
-        """The cheapest setting that breaks no hard rule: the 36 settings tried once, then remembered."""
-        if self._best is None:
-            self._best = super().optimum()
-        return dict(self._best[0]), self._best[1]
 
     def _track(self) -> SignatureOutcome:
         metrics = {"program miles": 0.0, "cost of staying on a closed track (USD)": self.track_usd}
